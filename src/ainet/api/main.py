@@ -1,0 +1,60 @@
+"""Assembles each app's router under /api/v1/ (OpenAPI at /api/v1/openapi.json)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import SessionAuth
+
+from ainet.core.api import router as core_router
+from ainet.core.guards import needs_second_factor
+
+
+class StaffSession(SessionAuth):
+    """The browser session of a logged-in user who has passed any required second factor."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        user = super().authenticate(request, key)
+        if user is None or needs_second_factor(request):
+            return None
+        return user
+
+
+api = NinjaAPI(
+    title="ainet API",
+    version="1",
+    description="ainet — community welfare and health plan platform. "
+    "Every operation sees only what the caller's roles and districts allow.",
+    auth=StaffSession(),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": "見つかりません / Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "ログインが必要です / Log-in required."},
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    return api.create_response(
+        request,
+        {"detail": "入力が正しくありません / Invalid input.", "errors": exc.errors},
+        status=422,
+    )
+
+
+api.add_router("/", core_router)

@@ -1,0 +1,129 @@
+"""Log-in, the TOTP second factor, and the user's own account page."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ainet.core import access, audit
+from ainet.core.forms import OtpTokenForm
+from ainet.core.guards import staff_view
+from ainet.core.models import User
+
+
+def _safe_next(request: HttpRequest, default: str = "core:home") -> HttpResponseRedirect:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return redirect(default)
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+    success_url = "/staff/me/"
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        audit.record(self.request.user, audit.Action.PASSWORD_CHANGED, request=self.request)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+
+login_view = LoginView.as_view()
+logout_view = auth_views.LogoutView.as_view()
+password_change_view = staff_view()(PasswordChangeView.as_view())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request: HttpRequest) -> HttpResponse:
+    if not user_has_device(request.user):
+        return redirect("core:otp_setup")
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(request.user, form.cleaned_data["token"].strip())
+        if device is not None:
+            otp_login(request, device)
+            audit.record(request.user, audit.Action.OTP_VERIFIED, request=request)
+            return _safe_next(request)
+        audit.record(request.user, audit.Action.OTP_FAILED, request=request)
+        form.add_error("token", _("The code is wrong or has expired. Try the current code."))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "core/otp_verify.html", {"form": form}, status=status)
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    svg: bytes = image.to_string(encoding="unicode")  # type: ignore[assignment]
+    return str(svg)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user_has_device(user, confirmed=True):
+        messages.info(request, _("A second factor is already set up for your account."))
+        return redirect("core:me")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, confirmed=False, defaults={"name": _("Authenticator app")}
+    )
+    form = OtpTokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"].strip()):
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            audit.record(user, audit.Action.OTP_ENROLLED, request=request)
+            messages.success(request, _("The second factor is set up."))
+            return _safe_next(request, "core:me")
+        form.add_error("token", _("The code is wrong or has expired. Try the current code."))
+    secret = device.bin_key
+    context = {
+        "form": form,
+        "qr_svg": _qr_svg(device.config_url),
+        "secret": base64.b32encode(secret).decode().rstrip("="),
+        "required": access.otp_required(user),
+    }
+    return render(request, "core/otp_setup.html", context, status=400 if form.errors else 200)
+
+
+@staff_view()
+@require_GET
+def me(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    memberships = user.memberships.select_related("municipality", "organisation").prefetch_related(
+        "districts"
+    )
+    return render(
+        request,
+        "core/me.html",
+        {
+            "memberships": memberships,
+            "has_otp": user_has_device(user, confirmed=True),
+            "otp_required": access.otp_required(user),
+            "empty_form": Form(),
+        },
+    )

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from ainet.core import access
+from ainet.core.models import Municipality
+
+
+def ainet(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    return {
+        "site_name": settings.AINET_SITE_NAME,
+        # A plain banner on every page while synthetic demo people are in the database.
+        "demo_mode": Municipality.objects.filter(is_demo=True).exists(),
+        "nav": {
+            "districts": access.can(user, "core.view_districts"),
+            "organisations": access.can(user, "core.view_organisations"),
+            "accounts": access.can(user, "core.manage_accounts"),
+            "audit": access.can(user, "core.view_audit_log"),
+        },
+    }

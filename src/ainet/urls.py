@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+from ainet.api.main import api
+from ainet.core import views
+
+urlpatterns = [
+    path("", views.root, name="root"),
+    path("about/", views.about, name="about"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("staff/", include("ainet.core.urls")),
+    path("api/v1/", api.urls),
+]
