@@ -57,4 +57,14 @@ def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     )
 
 
+@api.get("/", auth=None, summary="API root: version and where the schema is", url_name="root")
+def root(request: HttpRequest) -> dict[str, str]:
+    return {
+        "name": "ainet",
+        "version": api.version,
+        "openapi": request.build_absolute_uri("openapi.json"),
+        "docs": request.build_absolute_uri("docs"),
+    }
+
+
 api.add_router("/", core_router)

@@ -8,6 +8,7 @@ nothing here: ainet's powers come only from role memberships.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q
@@ -23,7 +24,7 @@ class _Scope:
     """What one user's active memberships add up to, computed once per request."""
 
     def __init__(self, user: Any) -> None:
-        from ainet.core.models import District, RoleMembership, RolePolicy
+        from ainet.core.models import District, RoleMembership
 
         memberships = list(
             RoleMembership.objects.filter(user_id=user.pk)
@@ -40,10 +41,15 @@ class _Scope:
                 District.objects.filter(municipality_id__in=ward_wide).values_list("pk", flat=True)
             )
         self.district_ids = frozenset(district_ids)
-        self.otp_required_by_role = RolePolicy.objects.filter(
+
+    @cached_property
+    def otp_required_by_role(self) -> bool:
+        from ainet.core.models import RolePolicy
+
+        return RolePolicy.objects.filter(
             require_otp=True,
             municipality_id__in=self.municipality_ids,
-            role__in=[m.role for m in memberships],
+            role__in=self.roles,
         ).exists()
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,13 +24,15 @@ def _municipalities(request: HttpRequest) -> QuerySet[Municipality]:
 def _accounts(request: HttpRequest) -> QuerySet[User]:
     """Accounts holding (or having held) a role in a municipality the admin administers."""
     ids = access.administered_municipality_ids(request.user)
-    return User.objects.filter(memberships__municipality_id__in=ids).distinct()
+    return User.objects.filter(
+        Q(municipality_id__in=ids) | Q(memberships__municipality_id__in=ids)
+    ).distinct()
 
 
 def _municipality_of(request: HttpRequest, account: User) -> Municipality:
-    return _municipalities(request).filter(memberships__user=account).distinct().first() or (
-        _municipalities(request).get()
-    )
+    administered = _municipalities(request)
+    home = administered.filter(pk=account.municipality_id).first()
+    return home or administered.filter(memberships__user=account).distinct().get()
 
 
 @staff_view("core.manage_accounts")
@@ -139,7 +141,10 @@ def account_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         messages.success(request, _("Failed log-in attempts were cleared."))
     elif action == "reset-otp":
         services.reset_second_factor(request.user, account, municipality)
-        messages.success(request, _("The second factor was removed; they will set up a new one."))
+        messages.success(
+            request,
+            _("The second factor was removed. The person sets up a new one at the next log-in."),
+        )
     elif action in {"deactivate", "activate"} and account.pk != request.user.pk:
         services.set_account_active(request.user, account, municipality, action == "activate")
         messages.success(request, _("The account was updated."))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Path, Router, Schema
 
 from ainet.core import access
 from ainet.core.models import District, Organisation, RoleMembership
@@ -113,11 +115,14 @@ def district_list(request: HttpRequest) -> list[dict[str, object]]:
     return [_district_out(d) for d in districts]
 
 
+DistrictCode = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")]
+
+
 @router.get("/districts/{code}", response=DistrictDetailOut, summary="One district and its towns")
-def district_detail(request: HttpRequest, code: str) -> dict[str, object]:
+def district_detail(request: HttpRequest, code: DistrictCode) -> dict[str, object]:
     _require(request, "core.view_districts")
     district = get_object_or_404(
-        District.objects.for_user(request.user).select_related("municipality"), code=code[:40]
+        District.objects.for_user(request.user).select_related("municipality"), code=code
     )
     out = _district_out(district)
     out["towns"] = [

@@ -84,10 +84,10 @@ def audit_export(request: HttpRequest) -> HttpResponse:
         _("User name"),
         _("Action"),
         _("Record type"),
-        _("Record id"),
+        _("Record ID"),
         _("Record"),
         _("Reason"),
-        _("Address"),
+        _("IP address"),
         _("Municipality"),
     ]
     rows = (

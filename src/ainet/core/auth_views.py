@@ -15,15 +15,21 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
+from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ainet.core import access, audit
-from ainet.core.forms import OtpTokenForm
+from ainet.core.forms import LoginForm, OtpTokenForm
 from ainet.core.guards import staff_view
 from ainet.core.models import User
+
+WRONG_CODE = gettext_lazy("The code is wrong or has expired. Try the current code.")
+THROTTLED = gettext_lazy(
+    "Too many wrong codes in a row. Wait a few seconds, then enter the current code."
+)
 
 
 def _safe_next(request: HttpRequest, default: str = "core:home") -> HttpResponseRedirect:
@@ -38,6 +44,7 @@ def _safe_next(request: HttpRequest, default: str = "core:home") -> HttpResponse
 class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
+    form_class = LoginForm
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -69,7 +76,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             audit.record(request.user, audit.Action.OTP_VERIFIED, request=request)
             return _safe_next(request)
         audit.record(request.user, audit.Action.OTP_FAILED, request=request)
-        form.add_error("token", _("The code is wrong or has expired. Try the current code."))
+        throttled = any(not d.verify_is_allowed()[0] for d in devices_for_user(request.user))
+        form.add_error("token", THROTTLED if throttled else WRONG_CODE)
     status = 400 if request.method == "POST" else 200
     return render(request, "core/otp_verify.html", {"form": form}, status=status)
 
@@ -92,14 +100,18 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     )
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"].strip()):
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", THROTTLED)
+        elif device.verify_token(form.cleaned_data["token"].strip()):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit.record(user, audit.Action.OTP_ENROLLED, request=request)
             messages.success(request, _("The second factor is set up."))
             return _safe_next(request, "core:me")
-        form.add_error("token", _("The code is wrong or has expired. Try the current code."))
+        else:
+            form.add_error("token", WRONG_CODE)
     secret = device.bin_key
     context = {
         "form": form,

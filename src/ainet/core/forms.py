@@ -4,7 +4,9 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.password_validation import validate_password
+from django.core.validators import MaxLengthValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -32,10 +34,19 @@ class JapaneseDateField(forms.DateField):
             ) from exc
 
 
+class LoginForm(AuthenticationForm):
+    """Django sets the user name's max_length after the field is built, so no length validator
+    runs and an over-long name would reach django-axes' varchar(255) column: add it here."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(MaxLengthValidator(150))
+
+
 class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("User name"), required=False, max_length=150)
     record_type = forms.CharField(label=_("Record type"), required=False, max_length=100)
-    record_id = forms.CharField(label=_("Record id"), required=False, max_length=64)
+    record_id = forms.CharField(label=_("Record ID"), required=False, max_length=64)
     action = forms.ChoiceField(
         label=_("Action"),
         required=False,

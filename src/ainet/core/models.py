@@ -192,6 +192,15 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     display_name_kana = models.CharField(_("display name (kana)"), max_length=200, blank=True)
+    # The ward whose administrators manage this account (set when it is created).
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("municipality"),
+    )
 
     class Meta:
         ordering = ["username"]

@@ -10,7 +10,7 @@ class Role(models.TextChoices):
     WARD_ADMIN = "ward_admin", _("Ward administrator (ward office welfare section)")
     WARD_STAFF = "ward_staff", _("Ward office staff")
     SHAKYO_COORDINATOR = "shakyo_coordinator", _("Ward social welfare council coordinator")
-    CARE_PLAZA_STAFF = "care_plaza_staff", _("Care plaza / community support centre staff")
+    CARE_PLAZA_STAFF = "care_plaza_staff", _("Care plaza / community general support centre staff")
     MINSEI_IIN = "minsei_iin", _("Welfare commissioner (minsei-iin)")
     ASSOCIATION_MANAGER = "association_manager", _("Association information manager")
     VOLUNTEER = "volunteer", _("Volunteer")

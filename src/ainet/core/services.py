@@ -47,6 +47,7 @@ def create_account(
             email=email,
             display_name=display_name,
             display_name_kana=display_name_kana,
+            municipality=municipality,
         )
         audit.record(actor, audit.Action.ACCOUNT_CREATED, obj=user, municipality=municipality)
     return user

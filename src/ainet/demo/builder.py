@@ -339,7 +339,7 @@ def build(progress: Callable[[str], None] = lambda step: None) -> Municipality:
 
         progress("accounts")
         for spec in ACCOUNTS:
-            user = User(username=spec.username, display_name=spec.display_name)
+            user = User(username=spec.username, display_name=spec.display_name, municipality=ward)
             user.set_password(password)
             user.save()
             membership = RoleMembership.objects.create(

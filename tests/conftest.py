@@ -1,0 +1,88 @@
+"""Personas and the shared world every test starts from.
+
+The world is the demo ward itself (built by `ainet.demo.builder`), so tests exercise the same
+records a new user sees. District A is 矢向 (yako), district B is 市場 (ichiba).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from ainet.core.models import District, Municipality, Organisation, User
+from ainet.demo import builder
+
+DISTRICT_A = "yako"
+DISTRICT_B = "ichiba"
+
+# persona name → demo username (None: anonymous)
+PERSONAS: dict[str, str | None] = {
+    "ward_admin": "ward-admin",
+    "staff_a": "staff-yako",
+    "staff_b": "staff-ichiba",
+    "shakyo": "shakyo-coordinator",
+    "care_plaza": "careplaza-yako",
+    "minsei": "minsei-yako",
+    "association": "association-yako",
+    "volunteer": "volunteer",
+    "partner": "partner-company",
+    "committee": "committee-member",
+    "auditor": "auditor",
+    "anonymous": None,
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings: object) -> None:
+    # Argon2 is the real hasher (tests/core/test_authentication.py proves it); tests log in
+    # many times, so hash quickly here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@dataclass
+class World:
+    ward: Municipality
+    district_a: District
+    district_b: District
+    users: dict[str, User]
+
+    def client_for(self, persona: str) -> Client:
+        client = Client()
+        username = PERSONAS[persona]
+        if username is not None:
+            client.force_login(self.users[persona])
+        return client
+
+    def organisation(self, name: str) -> Organisation:
+        return Organisation.objects.get(municipality=self.ward, name=name)
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    ward = builder.build()
+    users = {
+        persona: User.objects.get(username=username)
+        for persona, username in PERSONAS.items()
+        if username is not None
+    }
+    return World(
+        ward=ward,
+        district_a=District.objects.get(municipality=ward, code=DISTRICT_A),
+        district_b=District.objects.get(municipality=ward, code=DISTRICT_B),
+        users=users,
+    )
+
+
+@pytest.fixture
+def other_ward(db: None) -> Municipality:
+    """A second tenant (神奈川区, 141020) with one district, to prove tenants stay apart."""
+    ward = Municipality.objects.create(code="141020", name="横浜市神奈川区")
+    District.objects.create(municipality=ward, code="kanagawa-a", name="神奈川A")
+    return ward
+
+
+def on_postgresql() -> bool:
+    return bool(os.environ.get("AINET_DATABASE_URL"))
