@@ -31,7 +31,7 @@ def _accounts(request: HttpRequest) -> QuerySet[User]:
 
 def _municipality_of(request: HttpRequest, account: User) -> Municipality:
     administered = _municipalities(request)
-    home = administered.filter(pk=account.municipality_id).first()
+    home = administered.filter(accounts=account).first()
     return home or administered.filter(memberships__user=account).distinct().get()
 
 

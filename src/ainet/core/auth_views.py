@@ -7,6 +7,7 @@ from typing import Any
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -45,6 +46,12 @@ class LoginView(auth_views.LoginView):
     template_name = "core/login.html"
     redirect_authenticated_user = True
     form_class = LoginForm
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Django's LoginView sets site_name to the request's host; keep ainet's name.
+        context["site_name"] = settings.AINET_SITE_NAME
+        return context
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
