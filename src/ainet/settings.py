@@ -81,6 +81,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "axes",
     "ainet.core",
+    "ainet.plan",
+    "ainet.community",
+    "ainet.volunteers",
+    "ainet.grants",
+    "ainet.facilities",
+    "ainet.reports",
     "ainet.demo",
 ]
 

@@ -99,6 +99,11 @@ def has_any_role(*wanted: Role) -> Predicate:
 is_ward_admin = has_any_role(Role.WARD_ADMIN)
 is_district_staff = has_any_role(*DISTRICT_STAFF_ROLES)
 is_auditor = has_any_role(Role.AUDITOR)
+is_plan_reader = has_any_role(*DISTRICT_STAFF_ROLES, Role.COMMITTEE_MEMBER)
+# Staff of the organisations in a district support team record its work.
+is_team_staff = has_any_role(
+    Role.WARD_ADMIN, Role.WARD_STAFF, Role.SHAKYO_COORDINATOR, Role.CARE_PLAZA_STAFF
+)
 
 # Capability name → `rules` predicate. Apps add theirs here as they arrive.
 CAPABILITIES: dict[str, Predicate] = {
@@ -106,6 +111,13 @@ CAPABILITIES: dict[str, Predicate] = {
     "core.view_organisations": is_district_staff,
     "core.manage_accounts": is_ward_admin,
     "core.view_audit_log": is_auditor,
+    # The plan, its indicators and the booklet are not personal data.
+    "plan.view": is_plan_reader,
+    "plan.manage": is_ward_admin,
+    "plan.record": is_team_staff,
+    # Community records name contact people and participants.
+    "community.view": is_district_staff,
+    "community.manage": is_team_staff,
 }
 
 

@@ -7,11 +7,23 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 from tqdm import tqdm
 
 from ainet.demo import builder
+from ainet.demo.history import build_history
 
 STEPS = ("municipality", "districts", "town blocks", "organisations", "accounts")
+HISTORY_STEPS = (
+    "plan",
+    "committee",
+    "support teams",
+    "district plans",
+    "forums and events",
+    "grants",
+    "volunteers",
+    "facilities",
+)
 
 
 class Command(BaseCommand):
@@ -60,12 +72,15 @@ class Command(BaseCommand):
                     "(delete var/ainet.sqlite3 to start again)."
                 )
             return
-        with tqdm(total=len(STEPS), desc="demo", disable=quiet, unit="step") as bar:
+        total = len(STEPS) + len(HISTORY_STEPS)
+        with tqdm(total=total, desc="demo", disable=quiet, unit="step") as bar:
 
             def progress(step: str) -> None:
                 bar.set_postfix_str(step)
                 bar.update(1)
 
-            builder.build(progress)
+            with transaction.atomic():
+                ward = builder.build(progress)
+                build_history(ward, progress=progress)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("デモ区を作成しました / Demo ward built."))
