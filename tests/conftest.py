@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -49,8 +50,10 @@ class World:
     district_b: District
     users: dict[str, User]
 
-    def client_for(self, persona: str) -> Client:
-        client = Client()
+    def client_for(self, persona: str, lang: str = "ja") -> Client:
+        """A client logged in as the persona; pages come in `lang` (ja by default, as in
+        production). Tests that assert on English wording ask for "en"."""
+        client = Client(HTTP_ACCEPT_LANGUAGE=lang)
         username = PERSONAS[persona]
         if username is not None:
             client.force_login(self.users[persona])
@@ -86,3 +89,19 @@ def other_ward(db: None) -> Municipality:
 
 def on_postgresql() -> bool:
     return bool(os.environ.get("AINET_DATABASE_URL"))
+
+
+@pytest.fixture(scope="module")
+def history_ward(django_db_setup: None, django_db_blocker: Any) -> Any:
+    """The full demo ward with its FY2005–FY2014 history, built once per test module (it
+    takes seconds). Tests that use it must not also use `world`, and must request `db`."""
+    from django.core.management import call_command
+
+    from ainet.demo.history import build_history
+
+    with django_db_blocker.unblock():
+        ward = builder.build()
+        build_history(ward)
+    yield ward
+    with django_db_blocker.unblock():
+        call_command("flush", interactive=False, verbosity=0)

@@ -9,5 +9,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("staff/", include("ainet.core.urls")),
+    path("staff/plan/", include("ainet.plan.urls")),
+    path("staff/community/", include("ainet.community.urls")),
+    path("staff/reports/", include("ainet.reports.urls")),
     path("api/v1/", api.urls),
 ]

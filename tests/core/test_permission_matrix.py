@@ -7,42 +7,14 @@ in access rules that nobody meant shows up as a failing test.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PERSONAS, World
-
-STAFF_WITH_DISTRICTS = frozenset(
-    {"ward_admin", "staff_a", "staff_b", "shakyo", "care_plaza", "minsei", "association"}
-)
-# Personas that hold the capability but not district A (矢向): they get 404 on its records.
-OUTSIDE_DISTRICT_A = frozenset({"staff_b"})
-
-HOLDERS: dict[str, frozenset[str]] = {
-    "core.view_districts": STAFF_WITH_DISTRICTS,
-    "core.view_organisations": STAFF_WITH_DISTRICTS,
-    "core.manage_accounts": frozenset({"ward_admin"}),
-    "core.view_audit_log": frozenset({"auditor"}),
-}
-
-LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)
-
-
-@dataclass(frozen=True)
-class Rule:
-    """How a URL answers a GET from each persona."""
-
-    kind: str  # public | staff | capability | api | api_capability | special
-    capability: str | None = None
-    kwargs: Callable[[World], dict[str, Any]] | None = None
-    in_district_a: bool = False  # the object belongs to district A only
-    get_allowed: bool = True  # False: POST-only, a GET by an authorised user is 405
-    public_status: int = 200
-    overrides: dict[str, int] = field(default_factory=dict)
+from tests.matrix import HOLDERS, LOGGED_IN, OUTSIDE_DISTRICT_A, Rule, discovered_rules
 
 
 def _district_a(world: World) -> dict[str, Any]:
@@ -74,7 +46,7 @@ def _api_organisation_a(world: World) -> dict[str, Any]:
     return {"organisation_id": world.organisation("矢向地区社会福祉協議会").pk}
 
 
-MATRIX: dict[str, Rule] = {
+CORE_RULES: dict[str, Rule] = {
     "root": Rule("public", public_status=302),
     "about": Rule("public"),
     "healthz": Rule("public"),
@@ -119,6 +91,9 @@ MATRIX: dict[str, Rule] = {
         "api_capability", "core.view_organisations", _api_organisation_a, in_district_a=True
     ),
 }
+
+
+MATRIX: dict[str, Rule] = {**CORE_RULES, **discovered_rules()}
 
 
 def walk_urls(

@@ -242,6 +242,12 @@ class CaravanMate(models.Model):
 
     class Meta:
         ordering = ["registered_on", "name"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "district", "registered_on", "ended_on"],
+                name="caravan_mate_stock_idx",
+            )
+        ]
         verbose_name = _("caravan mate")
         verbose_name_plural = _("caravan mates")
 

@@ -20,5 +20,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "organisations": access.can(user, "core.view_organisations"),
             "accounts": access.can(user, "core.manage_accounts"),
             "audit": access.can(user, "core.view_audit_log"),
+            "plan": access.can(user, "plan.view"),
+            "community": access.can(user, "community.view"),
         },
     }

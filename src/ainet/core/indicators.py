@@ -8,6 +8,7 @@ the whole table costs a handful of queries, not periods × districts × indicato
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import import_module
@@ -85,12 +86,41 @@ def value(key: str, municipality: Any, period: Span, district: int | None = None
 
 
 def span_case(field: str, spans: Sequence[Span]) -> Case:
-    """Annotate each row with the number of the span its date falls in (NULL outside all)."""
-    whens = [
-        When(**{f"{field}__range": (s.period.start, s.period.end)}, then=Value(s.number))
-        for s in spans
-    ]
+    """Annotate each row with the number of the span its date falls in (NULL outside all).
+
+    Spans that do not overlap (the usual case: periods or fiscal years) are tested in date
+    order with one comparison each, plus one for each gap; overlapping spans keep one range
+    test per span, the first listed winning."""
+    ordered = sorted(spans, key=lambda s: s.period.start)
+    if any(b.period.start <= a.period.end for a, b in itertools.pairwise(ordered)):
+        whens = [
+            When(**{f"{field}__range": (s.period.start, s.period.end)}, then=Value(s.number))
+            for s in spans
+        ]
+    else:
+        whens = []
+        previous_end: datetime.date | None = None
+        for s in ordered:
+            if previous_end is None or s.period.start > previous_end + datetime.timedelta(1):
+                whens.append(When(**{f"{field}__lt": s.period.start}, then=Value(None)))
+            whens.append(When(**{f"{field}__lte": s.period.end}, then=Value(s.number)))
+            previous_end = s.period.end
     return Case(*whens, default=None, output_field=IntegerField())
+
+
+def in_spans(field: str, spans: Sequence[Span]) -> Q:
+    """Rows whose date falls in any span, as few date ranges as the spans' union needs (one for
+    consecutive periods), so no per-row Case test is needed to drop rows outside them."""
+    merged: list[tuple[datetime.date, datetime.date]] = []
+    for start, end in sorted((s.period.start, s.period.end) for s in spans):
+        if merged and start <= merged[-1][1] + datetime.timedelta(1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    condition = Q()
+    for start, end in merged:
+        condition |= Q(**{f"{field}__range": (start, end)})
+    return condition
 
 
 def count_flow(
@@ -101,14 +131,15 @@ def count_flow(
     districts: Sequence[int],
 ) -> Values:
     """Rows whose date falls in each span: one GROUP BY (span, district)."""
-    start = min(s.period.start for s in spans)
-    end = max(s.period.end for s in spans)
+    if not spans:
+        return {}
     rows = (
-        queryset.filter(**{f"{date_field}__range": (start, end)})
+        queryset.filter(in_spans(date_field, spans))
         .annotate(span=span_case(date_field, spans))
-        .exclude(span=None)
         .values("span", *([district_field] if district_field else []))
-        .annotate(n=Count("pk"))
+        # COUNT(*), not COUNT(id): the id would be one more column in every row SQLite sorts
+        # for the GROUP BY.
+        .annotate(n=Count("*"))
         .order_by()
     )
     result: Values = {(s.number, None): 0 for s in spans}
@@ -136,24 +167,30 @@ def count_stock(
             Q(**{f"{end_field}__isnull": True}) | Q(**{f"{end_field}__gt": day})
         )
 
+    # Counting start_field equals counting rows here (the filter needs it non-null), and unlike
+    # the id it is a column SQLite carries anyway; Django allows no COUNT(*) with a filter.
     aggregates = {
-        f"s{s.number}": Count("pk", filter=open_on(s.period.day_after_end)) for s in spans
+        f"s{s.number}": Count(start_field, filter=open_on(s.period.day_after_end)) for s in spans
     }
     result: Values = {}
-    totals = queryset.aggregate(**aggregates)
-    for s in spans:
-        result[(s.number, None)] = totals[f"s{s.number}"]
-    if districts and district_field:
-        rows = (
-            queryset.filter(**{f"{district_field}__in": districts})
-            .values(district_field)
-            .annotate(**aggregates)
-            .order_by()
-        )
+    if not (districts and district_field):
+        totals = queryset.aggregate(**aggregates)
         for s in spans:
-            for d in districts:
-                result[(s.number, d)] = 0
-        for row in rows:
-            for s in spans:
-                result[(s.number, row[district_field])] = row[f"s{s.number}"]
+            result[(s.number, None)] = totals[f"s{s.number}"]
+        return result
+    # One pass: group every row by district (NULL and other districts included) and add the
+    # groups up for the ward-wide total, rather than a second scan for the totals.
+    rows = queryset.values(district_field).annotate(**aggregates).order_by()
+    for s in spans:
+        result[(s.number, None)] = 0
+        for d in districts:
+            result[(s.number, d)] = 0
+    wanted = set(districts)
+    for row in rows:
+        district = row[district_field]
+        for s in spans:
+            n = row[f"s{s.number}"]
+            result[(s.number, None)] = (result[(s.number, None)] or 0) + n
+            if district in wanted:
+                result[(s.number, district)] = n
     return result

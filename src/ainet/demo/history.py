@@ -57,8 +57,9 @@ from ainet.volunteers.models import Volunteer
 
 D = datetime.date
 # Synthetic names for synthetic people.
-FAMILY = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤",
-          "吉田", "山田", "佐々木", "山口", "松本", "井上", "木村", "林", "清水", "斎藤")  # fmt: skip
+FAMILY = ("佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林",
+          "加藤", "吉田", "山田", "佐々木", "山口", "松本", "井上", "木村", "林",
+          "清水", "斎藤")  # fmt: skip
 GIVEN = ("花子", "太郎", "洋子", "健一", "美咲", "大輔", "恵子", "誠", "裕子", "翔太",
          "直子", "浩", "由美", "拓也", "幸子", "亮", "真理", "修", "京子", "悠斗")  # fmt: skip
 
@@ -105,7 +106,7 @@ def build_history(
     districts = {d.code: d for d in District.objects.filter(municipality=ward)}
     with transaction.atomic():
         progress("plan")
-        periods = _plan(ward)
+        periods = build_plan(ward)
         progress("committee")
         _committee(ward, rng, names, scale)
         progress("support teams")
@@ -122,7 +123,9 @@ def build_history(
         _facilities(ward, districts, scale)
 
 
-def _plan(ward: Municipality) -> dict[int, PlanPeriod]:
+def build_plan(ward: Municipality) -> dict[int, PlanPeriod]:
+    """The three plan periods and the second period's goal, pillars, themes, initiatives and
+    challenges."""
     periods = {
         number: PlanPeriod.objects.create(
             municipality=ward,

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from ainet.core.indicators import Span, Values, count_flow, register, span_case
+from ainet.core.indicators import Span, Values, count_flow, in_spans, register, span_case
 from ainet.plan.models import Committee, DistrictOrganisation, Meeting, MeetingBody
 
 
@@ -48,18 +48,13 @@ def committee_meetings(
 def active_support_team_districts(
     municipality: Any, spans: Sequence[Span], districts: Sequence[int]
 ) -> Values:
-    start = min(s.period.start for s in spans)
-    end = max(s.period.end for s in spans)
     rows = (
         Meeting.objects.filter(
-            municipality=municipality,
-            body=MeetingBody.SUPPORT_TEAM,
-            held_on__range=(start, end),
+            in_spans("held_on", spans), municipality=municipality, body=MeetingBody.SUPPORT_TEAM
         )
         .annotate(span=span_case("held_on", spans))
-        .exclude(span=None)
         .values("span", "district_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     active: dict[int, set[int]] = {s.number: set() for s in spans}

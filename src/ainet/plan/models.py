@@ -26,6 +26,15 @@ def _district_scoped(queryset: models.QuerySet[Any], user: Any, field: str) -> A
     return queryset.filter(ward_wide | access.district_q(user, f"{field}_id"))
 
 
+def _district_only(queryset: models.QuerySet[Any], user: Any, field: str) -> Any:
+    """Rows that always belong to a district: only those of the user's districts."""
+    from ainet.core import access
+
+    if not access.can(user, "plan.view"):
+        return queryset.none()
+    return queryset.filter(access.district_q(user, f"{field}_id"))
+
+
 class PlanPeriodQuerySet(models.QuerySet["PlanPeriod"]):
     def for_user(self, user: Any) -> PlanPeriodQuerySet:
         from ainet.core import access
@@ -261,7 +270,7 @@ class SupportTeamMember(models.Model):
 
 class TeamNoteQuerySet(models.QuerySet["TeamNote"]):
     def for_user(self, user: Any) -> Any:
-        return _district_scoped(self, user, "team__district")
+        return _district_only(self, user, "team__district")
 
 
 class TeamNote(models.Model):
@@ -322,6 +331,11 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(
+                fields=["municipality", "body", "held_on", "district"], name="meeting_count_idx"
+            )
+        ]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
@@ -421,7 +435,7 @@ class PlanStage(models.TextChoices):
 
 class DistrictPlanQuerySet(models.QuerySet["DistrictPlan"]):
     def for_user(self, user: Any) -> Any:
-        return _district_scoped(self, user, "district")
+        return _district_only(self, user, "district")
 
 
 class DistrictPlan(models.Model):
@@ -466,7 +480,7 @@ class DistrictPlanStage(models.Model):
 
 class DistrictOrganisationQuerySet(models.QuerySet["DistrictOrganisation"]):
     def for_user(self, user: Any) -> Any:
-        return _district_scoped(self, user, "district")
+        return _district_only(self, user, "district")
 
 
 class DistrictOrganisation(models.Model):

@@ -1,0 +1,70 @@
+"""Shared pieces of the permission matrix (tests/core/test_permission_matrix.py).
+
+Each app adds the rules for its own URLs in `tests/<app>/url_rules.py` (or `url_rules_*.py`)
+as a dict named `RULES` (URL name → Rule); the matrix test merges them. Who holds which
+capability is written out here by hand, not derived from `core/access.py`, so an unintended
+change in access shows up.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import PERSONAS, World
+
+STAFF_WITH_DISTRICTS = frozenset(
+    {"ward_admin", "staff_a", "staff_b", "shakyo", "care_plaza", "minsei", "association"}
+)
+TEAM_STAFF = frozenset({"ward_admin", "staff_a", "staff_b", "shakyo", "care_plaza"})
+# Personas that hold a capability but not district A (矢向): they get 404 on its records.
+OUTSIDE_DISTRICT_A = frozenset({"staff_b"})
+
+HOLDERS: dict[str, frozenset[str]] = {
+    "core.view_districts": STAFF_WITH_DISTRICTS,
+    "core.view_organisations": STAFF_WITH_DISTRICTS,
+    "core.manage_accounts": frozenset({"ward_admin"}),
+    "core.view_audit_log": frozenset({"auditor"}),
+    "plan.view": STAFF_WITH_DISTRICTS | {"committee"},
+    "plan.manage": frozenset({"ward_admin"}),
+    "plan.record": TEAM_STAFF,
+    "community.view": STAFF_WITH_DISTRICTS,
+    "community.manage": TEAM_STAFF,
+}
+
+LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a URL answers a GET from each persona."""
+
+    kind: str  # public | staff | capability | api | api_capability | special
+    capability: str | None = None
+    # Builds the URL's arguments, creating the record it needs in district A if any
+    # (the world is the demo ward without its plan history, to keep the matrix fast).
+    kwargs: Callable[[World], dict[str, Any]] | None = None
+    in_district_a: bool = False  # the object belongs to district A only
+    get_allowed: bool = True  # False: POST-only, a GET by an authorised user is 405
+    public_status: int = 200
+    overrides: dict[str, int] = field(default_factory=dict)
+
+
+def discovered_rules() -> dict[str, Rule]:
+    rules: dict[str, Rule] = {}
+    tests_dir = Path(__file__).parent
+    for package in pkgutil.iter_modules([str(tests_dir)]):
+        if not package.ispkg or package.name in {"core", "browser"}:
+            continue
+        for module_info in pkgutil.iter_modules([str(tests_dir / package.name)]):
+            if not module_info.name.startswith("url_rules"):
+                continue
+            module = importlib.import_module(f"tests.{package.name}.{module_info.name}")
+            overlap = set(rules) & set(module.RULES)
+            assert not overlap, f"URL rules defined twice: {overlap}"
+            rules.update(module.RULES)
+    return rules
