@@ -1,0 +1,25 @@
+import re
+
+from django.urls import reverse
+
+from ainet.demo.history import build_plan
+from tests.conftest import World
+
+
+def current_items(page: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', page)
+
+
+def test_exactly_one_menu_item_is_current_on_each_section(world: World) -> None:
+    build_plan(world.ward)
+    client = world.client_for("ward_admin")
+    expectations = {
+        reverse("core:home"): reverse("core:home"),
+        reverse("community:home"): reverse("community:home"),
+        reverse("plan:overview"): reverse("plan:overview"),
+        reverse("reports:indicators"): reverse("reports:indicators"),
+        reverse("core:district_list"): reverse("core:district_list"),
+        reverse("reports:district_index"): reverse("plan:overview"),
+    }
+    for url, current in expectations.items():
+        assert current_items(client.get(url).content.decode()) == [current], url
