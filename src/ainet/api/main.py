@@ -11,6 +11,7 @@ from ninja.security import SessionAuth
 
 from ainet.core.api import router as core_router
 from ainet.core.guards import needs_second_factor
+from ainet.plan.api import router as plan_router
 
 
 class StaffSession(SessionAuth):
@@ -68,3 +69,4 @@ def root(request: HttpRequest) -> dict[str, str]:
 
 
 api.add_router("/", core_router)
+api.add_router("/plan", plan_router)
