@@ -71,15 +71,6 @@ def _managed_committees(request: HttpRequest) -> QuerySet[Committee] | None:
     ).select_related("municipality")
 
 
-def _district_scoped(queryset: QuerySet[Any], request: HttpRequest) -> QuerySet[Any]:
-    """Rows of the districts the user sees. DistrictPlan and DistrictOrganisation always have a
-    district and no municipality, so their `for_user` (which also looks for ward-wide rows
-    through a `municipality` field) cannot be used; this is the same scope without that part."""
-    if not access.can(request.user, "plan.view"):
-        return queryset.none()
-    return queryset.filter(access.district_q(request.user, "district_id"))
-
-
 def _fy_range(fy: int | None) -> tuple[datetime.date, datetime.date] | None:
     return fiscal_year_range(fy) if fy is not None else None
 
@@ -425,12 +416,12 @@ def district_plan_list(request: HttpRequest) -> HttpResponse:
     districts = District.objects.for_user(request.user).filter(municipality=period.municipality_id)
     plans = {
         plan.district_id: plan
-        for plan in _district_scoped(DistrictPlan.objects.all(), request)
+        for plan in DistrictPlan.objects.for_user(request.user)
         .filter(period=period)
         .prefetch_related("stages")
     }
     organisations: dict[int, list[DistrictOrganisation]] = {}
-    for organisation in _district_scoped(DistrictOrganisation.objects.all(), request).filter(
+    for organisation in DistrictOrganisation.objects.for_user(request.user).filter(
         district__in=districts, founded_on__lte=day
     ):
         if _existing_on(organisation, day):
@@ -502,7 +493,7 @@ def district_plan_create(request: HttpRequest) -> HttpResponse:
 
 def _plan_or_404(request: HttpRequest, pk: int) -> DistrictPlan:
     plan: DistrictPlan = get_object_or_404(
-        _district_scoped(DistrictPlan.objects.all(), request).select_related(
+        DistrictPlan.objects.for_user(request.user).select_related(
             "district__municipality", "period"
         ),
         pk=pk,
@@ -552,10 +543,10 @@ def _render_plan(
             "timeline": timeline,
             "day": day,
             "current": _stage_on(stages, day),
-            "organisations": _district_scoped(DistrictOrganisation.objects.all(), request).filter(
+            "organisations": DistrictOrganisation.objects.for_user(request.user).filter(
                 district=district
             ),
-            "other_plans": _district_scoped(DistrictPlan.objects.all(), request)
+            "other_plans": DistrictPlan.objects.for_user(request.user)
             .filter(district=district)
             .exclude(pk=plan.pk)
             .select_related("period"),

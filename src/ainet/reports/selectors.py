@@ -177,10 +177,8 @@ def district_years(
     if not ids:
         return result
 
-    # `ids` holds only districts the user may see (checked above), so filtering by them is the
-    # district scope. Models whose `for_user` works go through it as well; TeamNote, DistrictPlan
-    # and DistrictOrganisation have no municipality column, which their `for_user` filters on
-    # (a FieldError), so they rely on `ids` alone.
+    # `ids` holds only districts the user may see (checked above); with a user, reads also go
+    # through each model's `for_user`.
     def scoped(model: Any) -> QuerySet[Any]:
         manager = model.objects
         queryset: QuerySet[Any] = manager.for_user(user) if user is not None else manager.all()
@@ -219,14 +217,15 @@ def district_years(
         start_at = datetime.datetime.combine(start, datetime.time.min, tzinfo=TOKYO)
         end_at = datetime.datetime.combine(end, datetime.time.max, tzinfo=TOKYO)
         for note in (
-            TeamNote.objects.filter(team__district_id__in=ids, written_at__range=(start_at, end_at))
+            scoped(TeamNote)
+            .filter(team__district_id__in=ids, written_at__range=(start_at, end_at))
             .select_related("author", "team")
             .order_by("-written_at", "-id")
         ):
             result[note.team.district_id].notes.append(note)
 
     if period is not None:
-        plans = {p.pk: p for p in DistrictPlan.objects.filter(district_id__in=ids, period=period)}
+        plans = {p.pk: p for p in scoped(DistrictPlan).filter(district_id__in=ids, period=period)}
         for plan in plans.values():
             result[plan.district_id].plan = plan
         # Stages are ordered by date, so the last one seen is the one in force at year end.
@@ -236,7 +235,8 @@ def district_years(
             result[plans[stage.plan_id].district_id].stage = stage
 
     for organisation in (
-        DistrictOrganisation.objects.filter(district_id__in=ids, founded_on__lte=end)
+        scoped(DistrictOrganisation)
+        .filter(district_id__in=ids, founded_on__lte=end)
         .filter(Q(dissolved_on__isnull=True) | Q(dissolved_on__gte=start))
         .order_by("founded_on", "id")
     ):
