@@ -34,6 +34,9 @@ HOLDERS: dict[str, frozenset[str]] = {
     "plan.record": TEAM_STAFF,
     "community.view": STAFF_WITH_DISTRICTS,
     "community.manage": TEAM_STAFF,
+    "facilities.view": STAFF_WITH_DISTRICTS,
+    "facilities.manage": frozenset({"ward_admin"}),
+    "public.edit_translations": frozenset({"ward_admin"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

@@ -118,6 +118,11 @@ CAPABILITIES: dict[str, Predicate] = {
     # Community records name contact people and participants.
     "community.view": is_district_staff,
     "community.manage": is_team_staff,
+    # Facilities are not personal data; staff read them, ward administrators import them.
+    "facilities.view": is_district_staff,
+    "facilities.manage": is_ward_admin,
+    # The public pages' content in residents' languages.
+    "public.edit_translations": is_ward_admin,
 }
 
 
