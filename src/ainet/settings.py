@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "ainet.volunteers",
     "ainet.grants",
     "ainet.facilities",
+    "ainet.public",
     "ainet.reports",
     "ainet.demo",
 ]
@@ -97,7 +98,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, narrowed: staff pages in ja/en, public pages in all languages.
+    "ainet.public.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -190,7 +192,42 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 OTP_TOTP_ISSUER = "ainet"
 
 LANGUAGE_CODE = "ja"
-LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+# やさしい日本語 (easy Japanese) has no code of its own in BCP 47 or in Django; "ja-easy" is a
+# valid Django language code (its catalogue lives in locale/ja_Easy) and is added to Django's
+# LANG_INFO below. Pages in it say lang="ja" to browsers and screen readers.
+EASY_JAPANESE = "ja-easy"
+LANGUAGES = [
+    ("ja", _("Japanese")),
+    ("en", _("English")),
+    (EASY_JAPANESE, _("Easy Japanese")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("ko", _("Korean")),
+    ("pt-br", _("Portuguese")),
+    ("tl", _("Tagalog")),
+    ("vi", _("Vietnamese")),
+]
+# Staff pages stay in Japanese and English; public pages offer every language above.
+STAFF_LANGUAGES = ("ja", "en")
+PUBLIC_LANGUAGES = tuple(code for code, _name in LANGUAGES)
+EXTRA_LANG_INFO = {
+    EASY_JAPANESE: {
+        "bidi": False,
+        "code": EASY_JAPANESE,
+        "name": "Easy Japanese",
+        "name_local": "やさしい日本語",
+    },
+    "tl": {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"},
+}
+
+
+def _extend_lang_info() -> None:
+    from django.conf.locale import LANG_INFO
+
+    for code, info in EXTRA_LANG_INFO.items():
+        LANG_INFO.setdefault(code, info)
+
+
+_extend_lang_info()
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "ainet_language"
 TIME_ZONE = "Asia/Tokyo"
@@ -230,3 +267,14 @@ LOGGING = {
 # Shown on every page while the database holds the synthetic demo ward.
 AINET_DEMO_PASSWORD = env_str("AINET_DEMO_PASSWORD", "ainet-demo")
 AINET_SITE_NAME = env_str("AINET_SITE_NAME", "ainet")
+# Map tiles, e.g. https://tile.openstreetmap.jp/{z}/{x}/{y}.png. Empty (the default): no tiles,
+# the map shows areas and markers only, so it works offline and in closed office networks.
+AINET_MAP_TILE_URL = env_str("AINET_MAP_TILE_URL", "")
+AINET_MAP_TILE_ATTRIBUTION = env_str("AINET_MAP_TILE_ATTRIBUTION", "")
+# The municipality the public pages show (団体コード); empty: the demo ward, else the first.
+AINET_PUBLIC_MUNICIPALITY = env_str("AINET_PUBLIC_MUNICIPALITY", "")
+# The licence of the open data (non-personal data) the public pages offer for download.
+AINET_OPEN_DATA_LICENCE = env_str("AINET_OPEN_DATA_LICENCE", "CC BY 4.0")
+AINET_OPEN_DATA_LICENCE_URL = env_str(
+    "AINET_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+)

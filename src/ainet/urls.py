@@ -2,9 +2,11 @@ from django.urls import include, path
 
 from ainet.api.main import api
 from ainet.core import views
+from ainet.public import views as public_views
 
 urlpatterns = [
-    path("", views.root, name="root"),
+    # The public home; the other public pages hang below it (ainet.public.urls).
+    path("", public_views.home, name="root"),
     path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -12,5 +14,8 @@ urlpatterns = [
     path("staff/plan/", include("ainet.plan.urls")),
     path("staff/community/", include("ainet.community.urls")),
     path("staff/reports/", include("ainet.reports.urls")),
+    path("staff/facilities/", include("ainet.facilities.urls")),
+    path("staff/public/", include("ainet.public.staff_urls")),
     path("api/v1/", api.urls),
+    path("", include("ainet.public.urls")),
 ]

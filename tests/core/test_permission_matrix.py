@@ -47,7 +47,7 @@ def _api_organisation_a(world: World) -> dict[str, Any]:
 
 
 CORE_RULES: dict[str, Rule] = {
-    "root": Rule("public", public_status=302),
+    "root": Rule("public"),  # the public home (ainet.public)
     "about": Rule("public"),
     "healthz": Rule("public"),
     "set_language": Rule("special"),

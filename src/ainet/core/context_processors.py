@@ -22,5 +22,9 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "audit": access.can(user, "core.view_audit_log"),
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
+            "facilities": access.can(user, "facilities.view"),
+            "public_texts": access.can(user, "public.edit_translations"),
         },
+        # Staff pages offer Japanese and English only (settings.STAFF_LANGUAGES).
+        "staff_languages": settings.STAFF_LANGUAGES,
     }

@@ -12,12 +12,6 @@ from ainet.core.models import District, Organisation, OrganisationKind, RoleMemb
 
 
 @require_GET
-def root(request: HttpRequest) -> HttpResponse:
-    # The public home arrives with the public-pages capability; until then, the log-in page.
-    return redirect("core:login")
-
-
-@require_GET
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "core/about.html", {"version": "0.1.0"})
 

@@ -30,6 +30,7 @@ from ainet.core.models import (
     User,
 )
 from ainet.core.roles import Role
+from ainet.demo.public_demo import build_public_demo
 
 TOWNS_FILE = Path(__file__).parent / "data" / "tsurumi_towns.json"
 MUNICIPALITY_CODE = "141011"
@@ -336,6 +337,7 @@ def build(progress: Callable[[str], None] = lambda step: None) -> Municipality:
 
         progress("organisations")
         organisations = _build_organisations(ward, districts)
+        build_public_demo(ward)
 
         progress("accounts")
         for spec in ACCOUNTS:

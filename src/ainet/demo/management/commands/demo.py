@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from ainet.demo import builder
 from ainet.demo.history import build_history
+from ainet.demo.public_demo import build_upcoming_events
 
 STEPS = ("municipality", "districts", "town blocks", "organisations", "accounts")
 HISTORY_STEPS = (
@@ -82,5 +83,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 ward = builder.build(progress)
                 build_history(ward, progress=progress)
+                # Events after today for the public calendar (not part of the history).
+                build_upcoming_events(ward)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("デモ区を作成しました / Demo ward built."))
