@@ -37,7 +37,7 @@ demo: $(STAMP)
 	$(BIN)/ainet demo
 
 messages: $(STAMP)  ## needs gettext (Debian package `gettext`)
-	cd src/ainet && ../../$(BIN)/ainet makemessages -l ja -l en --no-obsolete
+	cd src/ainet && ../../$(BIN)/ainet makemessages -l ja -l en -l ja_Easy -l zh_Hans -l ko -l pt_BR -l tl -l vi --no-obsolete
 	cd src/ainet && ../../$(BIN)/ainet compilemessages
 
 clean:

@@ -22,6 +22,20 @@ from django.utils import translation
 SOURCE_DIR = Path(settings.BASE_DIR)  # src/ainet
 LOCALE_DIR = SOURCE_DIR / "locale"
 LANGUAGES = ("ja", "en")
+# The public pages' languages beyond ja/en (locale folder names). Their catalogues must
+# translate every string the public pages show; staff strings may stay empty there.
+PUBLIC_CATALOGUES = ("ja_Easy", "zh_Hans", "ko", "pt_BR", "tl", "vi")
+# Sources whose strings appear on public pages (staff templates under public/staff excepted).
+PUBLIC_SOURCES = (
+    "public/templates/public/",
+    "core/templates/core/_map.html",
+    "public/views.py",
+    "public/content.py",
+    "public/forms.py",
+    "public/opendata_views.py",
+    "public/services.py",
+    "facilities/mapdata.py",
+)
 # The extensions makemessages reads for the "django" domain.
 EXTRACTED_SUFFIXES = {".py", ".html", ".txt"}
 
@@ -125,7 +139,7 @@ def test_japanese_catalogue_is_complete() -> None:
     assert not broken, f"placeholders or HTML tags differ from the msgid: {broken}"
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES + PUBLIC_CATALOGUES)
 def test_compiled_catalogues_match_their_sources(language: str) -> None:
     source = polib.pofile(str(po_path(language)))
     compiled = polib.mofile(str(mo_path(language)))
@@ -141,7 +155,7 @@ def test_compiled_catalogues_match_their_sources(language: str) -> None:
 @pytest.mark.skipif(
     shutil.which("xgettext") is None, reason="needs GNU gettext (Debian package `gettext`)"
 )
-@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("language", LANGUAGES + PUBLIC_CATALOGUES)
 def test_catalogue_has_every_string_in_the_code(language: str, tmp_path: Path) -> None:
     in_code = extract_msgids(SOURCE_DIR, tmp_path, language)
     in_catalogue = {key(entry) for entry in live_entries(polib.pofile(str(po_path(language))))}
@@ -208,3 +222,89 @@ def test_pages_render_in_japanese_by_default_and_english_on_request() -> None:
     page = client.get("/staff/login/")
     assert "Log in" in page.text
     assert "ログイン" not in page.text
+
+
+def public_msgids() -> set[str]:
+    """Every msgid shown on a public page: from the public sources, and the facility kinds
+    (the map's layers)."""
+    from ainet.facilities.models import FacilityKind
+
+    with translation.override("en"):
+        kinds = {str(label) for label in FacilityKind.labels}
+    found = set()
+    for entry in live_entries(polib.pofile(str(po_path("ja")))):
+        files = [name for name, _line in entry.occurrences]
+        if any(f.startswith(PUBLIC_SOURCES) and "/staff/" not in f for f in files) or (
+            entry.msgid in kinds
+        ):
+            found.add(entry.msgid)
+    return found
+
+
+@pytest.mark.parametrize("language", PUBLIC_CATALOGUES)
+def test_public_catalogues_translate_every_public_string(language: str) -> None:
+    wanted = public_msgids()
+    assert len(wanted) > 50
+    catalogue = polib.pofile(str(po_path(language)))
+    assert catalogue.metadata["Language"] == language
+    assert not catalogue.metadata_is_fuzzy
+    entries = {e.msgid: e for e in live_entries(catalogue)}
+    untranslated = sorted(m for m in wanted if not (m in entries and entries[m].msgstr))
+    assert not untranslated, f"untranslated public strings in {language}: {untranslated}"
+    assert not [e.msgid for e in entries.values() if e.fuzzy]
+    broken = [
+        m for m in wanted if placeholders(entries[m].msgstr) != placeholders(m)
+    ]
+    assert not broken, f"placeholders or HTML tags differ from the msgid: {broken}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept", "html_lang", "text"),
+    [
+        ("ja", "ja", "これからの行事"),
+        ("en-GB,en;q=0.8", "en", "Coming up"),
+        ("zh-CN,zh;q=0.9", "zh-Hans", "即将举行"),
+        ("ko-KR", "ko", "다가오는 행사"),
+        ("pt-BR", "pt-BR", "Em breve"),
+        ("fil-PH", "tl", "Paparating"),
+        ("vi", "vi", "Sắp diễn ra"),
+        ("xx-unknown;q=1, *", "ja", "これからの行事"),
+    ],
+)
+def test_public_pages_follow_accept_language(accept: str, html_lang: str, text: str) -> None:
+    page = Client().get("/", HTTP_ACCEPT_LANGUAGE=accept)
+    assert page.status_code == 200
+    assert f'<html lang="{html_lang}">' in page.text
+    assert text in page.text
+
+
+@pytest.mark.django_db
+def test_easy_japanese_is_chosen_on_request_and_shows_furigana() -> None:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    switched = client.post("/i18n/setlang/", {"language": "ja-easy", "next": "/"})
+    assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ja-easy"
+    page = client.get("/")
+    assert '<html lang="ja">' in page.text
+    assert "<ruby>地図<rt>ちず</rt></ruby>" in page.text
+    assert "《" not in page.text
+
+
+@pytest.mark.django_db
+def test_staff_pages_stay_in_japanese_or_english() -> None:
+    korean = Client().get("/staff/login/", HTTP_ACCEPT_LANGUAGE="ko")
+    assert '<html lang="ja">' in korean.text
+    client = Client()
+    client.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert '<html lang="ja">' in client.get("/staff/login/").text
+    assert '<html lang="vi">' in client.get("/").text
+    # The staff language switch offers only Japanese and English.
+    assert 'value="ko"' not in korean.text and 'value="en"' in korean.text
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_code_falls_back_without_error() -> None:
+    for code in ["xx", "ja-easy-extra", "../../etc", "e" * 500]:
+        page = Client().get("/", {"lang": code}, HTTP_COOKIE=f"ainet_language={code[:50]}")
+        assert page.status_code == 200
+        assert '<html lang="ja">' in page.text

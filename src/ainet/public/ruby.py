@@ -35,10 +35,11 @@ def ruby_html(html: str) -> str:
     parts = TAG.split(html)
     inside: str | None = None
     for i, part in enumerate(parts):
-        if i % 2:  # a tag
+        if i % 2:  # a tag: readings in attribute values (aria-label, title …) are dropped
             name = re.match(r"</?\s*([a-zA-Z0-9]+)", part)
             if name and name.group(1).lower() in NO_MARKUP:
                 inside = None if part.startswith("</") else name.group(1).lower()
+            parts[i] = NOTATION.sub(_plain, part)
             continue
         parts[i] = NOTATION.sub(_plain if inside else _ruby, part)
     return "".join(parts)
