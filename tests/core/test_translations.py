@@ -252,9 +252,7 @@ def test_public_catalogues_translate_every_public_string(language: str) -> None:
     untranslated = sorted(m for m in wanted if not (m in entries and entries[m].msgstr))
     assert not untranslated, f"untranslated public strings in {language}: {untranslated}"
     assert not [e.msgid for e in entries.values() if e.fuzzy]
-    broken = [
-        m for m in wanted if placeholders(entries[m].msgstr) != placeholders(m)
-    ]
+    broken = [m for m in wanted if placeholders(entries[m].msgstr) != placeholders(m)]
     assert not broken, f"placeholders or HTML tags differ from the msgid: {broken}"
 
 

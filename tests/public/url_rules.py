@@ -41,7 +41,9 @@ RULES: dict[str, Rule] = {
     "public:map": Rule("public"),
     "public:concern": Rule("public"),
     "public:open_data": Rule("public"),
-    "public:open_data_file": Rule("public", kwargs=lambda w: {"dataset": "facilities", "fmt": "json"}),
+    "public:open_data_file": Rule(
+        "public", kwargs=lambda w: {"dataset": "facilities", "fmt": "json"}
+    ),
     "public:open_data_standard": Rule("public", kwargs=lambda w: {"kind": "evacuation"}),
     "public_staff:text_list": Rule("capability", "public.edit_translations"),
     "public_staff:text_edit": Rule(

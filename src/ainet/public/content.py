@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from ainet.core.models import Municipality
@@ -86,7 +87,8 @@ def text_for(municipality: Municipality | None, key: str, language: str) -> Show
         for code in chain:
             if code in records:
                 return ShownText(records[code], code, code != language, True)
-    return ShownText(str(spec.default), language, False, False)
+    with translation.override(language):
+        return ShownText(str(spec.default), language, False, False)
 
 
 def language_names() -> dict[str, str]:
