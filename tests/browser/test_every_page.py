@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from ainet.core.models import District, User
 from ainet.demo import builder
-
 from tests.browser.helpers import axe_violations, log_in
 from tests.conftest import DISTRICT_A, DISTRICT_B, PERSONAS, World
 from tests.core.test_permission_matrix import MATRIX

@@ -125,7 +125,7 @@ def test_childcare_needs_a_type_and_a_readable_date(world: World) -> None:
     good.update({"名称": "保育園", "種別": "認可私立保育所", "認可等年月日": "平成22年4月1日"})
     bad = {**good, "名称": "保育園2", "種別": "", "認可等年月日": "2015/2/30"}
     text = "\r\n".join(
-        ",".join(r[c] for c in header) for r in [dict(zip(header, header)), good, bad]
+        ",".join(r[c] for c in header) for r in [dict(zip(header, header, strict=True)), good, bad]
     )
     report = run(world, text, "childcare")
     assert [(p.row, p.column) for p in report.errors] == [(3, "種別"), (3, "認可等年月日")]

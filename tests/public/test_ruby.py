@@ -16,7 +16,10 @@ def test_text_is_escaped_before_ruby_is_added() -> None:
 
 
 def test_html_pages_keep_tags_attributes_and_titles_clean() -> None:
-    html = '<title>地図《ちず》</title><a aria-label="地図《ちず》">地図《ちず》</a><option>区《く》</option>'
+    html = (
+        '<title>地図《ちず》</title><a aria-label="地図《ちず》">地図《ちず》</a>'
+        "<option>区《く》</option>"
+    )
     assert ruby_html(html) == (
         '<title>地図</title><a aria-label="地図">'
         "<ruby>地図<rt>ちず</rt></ruby></a><option>区</option>"

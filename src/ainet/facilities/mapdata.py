@@ -68,7 +68,10 @@ def padded(points: Sequence[Point], pad: float = PAD_DEGREES) -> list[Point]:
         for k in range(8):
             angle = math.pi / 8 + k * math.pi / 4
             out.append(
-                (round(lng + pad * scale * math.cos(angle), 6), round(lat + pad * math.sin(angle), 6))
+                (
+                    round(lng + pad * scale * math.cos(angle), 6),
+                    round(lat + pad * math.sin(angle), 6),
+                )
             )
     return out
 
@@ -133,7 +136,7 @@ def facility_layers(
         if kind not in grouped:
             continue
         colour, symbol = KIND_STYLE.get(kind, ("#333333", "•"))
-        items = sorted(grouped[kind], key=lambda i: (i["kana"] or i["name"]))
+        items = sorted(grouped[kind], key=lambda i: i["kana"] or i["name"])
         layers.append(
             {
                 "key": f"facility-{kind}",

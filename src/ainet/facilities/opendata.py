@@ -1,5 +1,6 @@
-"""Reading and writing the Digital Agency's standard municipal open data (自治体標準オープンデータ
-セット) for facilities: 指定緊急避難場所一覧, 介護サービス事業所一覧, 子育て施設一覧, AED設置箇所一覧.
+"""Reading and writing the Digital Agency's standard municipal open data
+(自治体標準オープンデータセット) for facilities: 指定緊急避難場所一覧, 介護サービス事業所一覧,
+子育て施設一覧, AED設置箇所一覧.
 
 Real files differ from the standard in many small ways (see tests/facilities/test_real_files.py):
 CP932 or UTF-8 with or without BOM, header variants (the older 推奨データセット layout, the GSI
@@ -29,41 +30,181 @@ FORMAT_KINDS: tuple[FormatKind, ...] = ("evacuation", "care", "childcare", "aed"
 MAX_ROWS = 50_000
 
 # Headers as the current standard writes them (these are also the export columns).
-EVACUATION_HEADER = (
-    "全国地方公共団体コード,ID,名称,名称_カナ,名称_英字,所在地_全国地方公共団体コード,町字ID,"
-    "所在地_連結表記,所在地_都道府県,所在地_市区町村,所在地_町字,所在地_番地以下,建物名等(方書),"
-    "緯度,経度,標高,電話番号,内線番号,連絡先メールアドレス,連絡先FormURL,"
-    "連絡先備考（その他、SNSなど）,郵便番号,市区町村コード,地方公共団体名,災害種別_洪水,"
-    "災害種別_崖崩れ、土石流及び地滑り,災害種別_高潮,災害種別_地震,災害種別_津波,"
-    "災害種別_大規模な火事,災害種別_内水氾濫,災害種別_火山現象,指定避難所との重複,想定収容人数,"
-    "対象となる町会・自治会,URL,画像,画像_ライセンス,備考"
-).split(",")
-AED_HEADER = (
-    "全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,名称_英字,所在地_全国地方公共団体コード,"
-    "町字ID,所在地_連結表記,所在地_都道府県,所在地_市区町村,所在地_町字,所在地_番地以下,"
-    "建物名等(方書),緯度,経度,高度の種別,高度の値,設置位置,電話番号,内線番号,連絡先メールアドレス,"
-    "連絡先FormURL,連絡先備考（その他、SNSなど）,郵便番号,法人番号,団体名,利用可能曜日,開始時間,"
-    "終了時間,利用可能日時特記事項,小児対応設備の有無,URL,画像1,画像1_ライセンス,画像2,"
-    "画像2_ライセンス,外部利用不可,備考"
-).split(",")
-CARE_HEADER = (
-    "全国地方公共団体コード,ID,地方公共団体名,介護サービス事業所名称,介護サービス事業所名称_カナ,"
-    "介護サービス事業所名称_英字,実施サービス,所在地_全国地方公共団体コード,町字ID,所在地_連結表記,"
-    "所在地_都道府県,所在地_市区町村,所在地_町字,所在地_番地以下,建物名等(方書),緯度,経度,"
-    "高度の種別,高度の値,電話番号,内線番号,FAX番号,連絡先メールアドレス,連絡先FormURL,"
-    "連絡先備考（その他、SNSなど）,郵便番号,法人番号,法人の名称,事業所番号,利用可能曜日,"
-    "利用可能曜日特記事項,定員,URL,画像,画像_ライセンス,備考"
-).split(",")
-CHILDCARE_HEADER = (
-    "全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,名称_英字,種別,"
-    "所在地_全国地方公共団体コード,町字ID,所在地_連結表記,所在地_都道府県,所在地_市区町村,"
-    "所在地_町字,所在地_番地以下,建物名等(方書),緯度,経度,高度の種別,高度の値,アクセス方法,"
-    "駐車場情報,電話番号,内線番号,FAX番号,連絡先メールアドレス,連絡先FormURL,"
-    "連絡先備考（その他、SNSなど）,郵便番号,法人番号,団体名,認可等年月日,収容定員,受入年齢,"
-    "利用可能曜日,開始時間,終了時間,利用可能日時特記事項,一時預かりの有無,子供預かり料金種別,"
-    "子供預かり料金,子供預かり料金備考,子供預かり開所時間,子供預かり閉所時間,病児保育の有無,"
-    "授乳室,おむつ替えコーナー,飲食可否,ベビーカー貸出,ベビーカー利用,URL,画像,画像_ライセンス,備考"
-).split(",")
+EVACUATION_HEADER = [
+    "全国地方公共団体コード",
+    "ID",
+    "名称",
+    "名称_カナ",
+    "名称_英字",
+    "所在地_全国地方公共団体コード",
+    "町字ID",
+    "所在地_連結表記",
+    "所在地_都道府県",
+    "所在地_市区町村",
+    "所在地_町字",
+    "所在地_番地以下",
+    "建物名等(方書)",
+    "緯度",
+    "経度",
+    "標高",
+    "電話番号",
+    "内線番号",
+    "連絡先メールアドレス",
+    "連絡先FormURL",
+    "連絡先備考（その他、SNSなど）",
+    "郵便番号",
+    "市区町村コード",
+    "地方公共団体名",
+    "災害種別_洪水",
+    "災害種別_崖崩れ、土石流及び地滑り",
+    "災害種別_高潮",
+    "災害種別_地震",
+    "災害種別_津波",
+    "災害種別_大規模な火事",
+    "災害種別_内水氾濫",
+    "災害種別_火山現象",
+    "指定避難所との重複",
+    "想定収容人数",
+    "対象となる町会・自治会",
+    "URL",
+    "画像",
+    "画像_ライセンス",
+    "備考",
+]
+AED_HEADER = [
+    "全国地方公共団体コード",
+    "ID",
+    "地方公共団体名",
+    "名称",
+    "名称_カナ",
+    "名称_英字",
+    "所在地_全国地方公共団体コード",
+    "町字ID",
+    "所在地_連結表記",
+    "所在地_都道府県",
+    "所在地_市区町村",
+    "所在地_町字",
+    "所在地_番地以下",
+    "建物名等(方書)",
+    "緯度",
+    "経度",
+    "高度の種別",
+    "高度の値",
+    "設置位置",
+    "電話番号",
+    "内線番号",
+    "連絡先メールアドレス",
+    "連絡先FormURL",
+    "連絡先備考（その他、SNSなど）",
+    "郵便番号",
+    "法人番号",
+    "団体名",
+    "利用可能曜日",
+    "開始時間",
+    "終了時間",
+    "利用可能日時特記事項",
+    "小児対応設備の有無",
+    "URL",
+    "画像1",
+    "画像1_ライセンス",
+    "画像2",
+    "画像2_ライセンス",
+    "外部利用不可",
+    "備考",
+]
+CARE_HEADER = [
+    "全国地方公共団体コード",
+    "ID",
+    "地方公共団体名",
+    "介護サービス事業所名称",
+    "介護サービス事業所名称_カナ",
+    "介護サービス事業所名称_英字",
+    "実施サービス",
+    "所在地_全国地方公共団体コード",
+    "町字ID",
+    "所在地_連結表記",
+    "所在地_都道府県",
+    "所在地_市区町村",
+    "所在地_町字",
+    "所在地_番地以下",
+    "建物名等(方書)",
+    "緯度",
+    "経度",
+    "高度の種別",
+    "高度の値",
+    "電話番号",
+    "内線番号",
+    "FAX番号",
+    "連絡先メールアドレス",
+    "連絡先FormURL",
+    "連絡先備考（その他、SNSなど）",
+    "郵便番号",
+    "法人番号",
+    "法人の名称",
+    "事業所番号",
+    "利用可能曜日",
+    "利用可能曜日特記事項",
+    "定員",
+    "URL",
+    "画像",
+    "画像_ライセンス",
+    "備考",
+]
+CHILDCARE_HEADER = [
+    "全国地方公共団体コード",
+    "ID",
+    "地方公共団体名",
+    "名称",
+    "名称_カナ",
+    "名称_英字",
+    "種別",
+    "所在地_全国地方公共団体コード",
+    "町字ID",
+    "所在地_連結表記",
+    "所在地_都道府県",
+    "所在地_市区町村",
+    "所在地_町字",
+    "所在地_番地以下",
+    "建物名等(方書)",
+    "緯度",
+    "経度",
+    "高度の種別",
+    "高度の値",
+    "アクセス方法",
+    "駐車場情報",
+    "電話番号",
+    "内線番号",
+    "FAX番号",
+    "連絡先メールアドレス",
+    "連絡先FormURL",
+    "連絡先備考（その他、SNSなど）",
+    "郵便番号",
+    "法人番号",
+    "団体名",
+    "認可等年月日",
+    "収容定員",
+    "受入年齢",
+    "利用可能曜日",
+    "開始時間",
+    "終了時間",
+    "利用可能日時特記事項",
+    "一時預かりの有無",
+    "子供預かり料金種別",
+    "子供預かり料金",
+    "子供預かり料金備考",
+    "子供預かり開所時間",
+    "子供預かり閉所時間",
+    "病児保育の有無",
+    "授乳室",
+    "おむつ替えコーナー",
+    "飲食可否",
+    "ベビーカー貸出",
+    "ベビーカー利用",
+    "URL",
+    "画像",
+    "画像_ライセンス",
+    "備考",
+]
 HEADERS: dict[FormatKind, list[str]] = {
     "evacuation": EVACUATION_HEADER,
     "care": CARE_HEADER,
@@ -144,7 +285,9 @@ def norm_header(name: str) -> str:
 
 # Dash-like characters written between address numbers; CP932 cannot tell several of them
 # apart, so addresses keep the ASCII hyphen (names keep ー, the long vowel mark).
-ADDRESS_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d", "-"))
+ADDRESS_DASHES = str.maketrans(
+    dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d", "-")
+)
 
 
 def norm_address(value: str) -> str:
@@ -232,7 +375,11 @@ def kind_for(format_kind: FormatKind, values: dict[str, str], shelter_list: bool
     if format_kind == "aed":
         return "aed"
     if format_kind == "evacuation":
-        return "welfare_shelter" if values.get("accepts") or "福祉避難所" in name else "evacuation_site"
+        return (
+            "welfare_shelter"
+            if values.get("accepts") or "福祉避難所" in name
+            else "evacuation_site"
+        )
     if format_kind == "care":
         if "ケアプラザ" in name:
             return "care_plaza"
@@ -301,7 +448,9 @@ class _Row:
         if value.isdigit():
             return int(value)
         if strict:
-            self.error(key, f"人数は整数で書いてください: {raw!r}", f"Expected a whole number: {raw!r}")
+            self.error(
+                key, f"人数は整数で書いてください: {raw!r}", f"Expected a whole number: {raw!r}"
+            )
         return None
 
     def flag(self, key: str) -> bool:
@@ -433,8 +582,7 @@ def parse(data: bytes, format_kind: FormatKind, municipality_code: str) -> Parse
         )
         return fail(
             f"見出し行に必要な列がありません: {expected}（形式 {format_kind} のファイルですか）",
-            f"The header row lacks required columns: {expected} "
-            f"(is this a {format_kind} file?)",
+            f"The header row lacks required columns: {expected} (is this a {format_kind} file?)",
             row=1,
         )
     if len(records) - 1 > MAX_ROWS:
@@ -442,14 +590,22 @@ def parse(data: bytes, format_kind: FormatKind, municipality_code: str) -> Parse
             f"行が多すぎます（{MAX_ROWS}行まで）。",
             f"Too many rows (at most {MAX_ROWS}).",
         )
-    shelter_list = any(norm_header(m) in {norm_header(h) for h in header} for m in SHELTER_LIST_MARKERS)
+    shelter_list = any(
+        norm_header(m) in {norm_header(h) for h in header} for m in SHELTER_LIST_MARKERS
+    )
     seen: dict[tuple[str, ...], int] = {}
     for offset, cells in enumerate(records[1:], start=2):
         if not any(cell.strip() for cell in cells):
             continue
         result.records += 1
-        parsed = _parse_row(_Row(offset, cells, columns), format_kind, municipality_code,
-                            shelter_list, header, others)
+        parsed = _parse_row(
+            _Row(offset, cells, columns),
+            format_kind,
+            municipality_code,
+            shelter_list,
+            header,
+            others,
+        )
         if parsed is None:
             continue
         row, problems, warnings = parsed
@@ -471,9 +627,7 @@ def parse(data: bytes, format_kind: FormatKind, municipality_code: str) -> Parse
         seen[row.key] = row.row
         result.rows.append(row)
     if result.records == 0 and not result.errors:
-        result.errors.append(
-            Problem(0, "", "データ行がありません。", "The file has no data rows.")
-        )
+        result.errors.append(Problem(0, "", "データ行がありません。", "The file has no data rows."))
     return result
 
 
@@ -498,7 +652,9 @@ def _parse_row(
         cells.error("name", "名称がありません。", "The name is empty.")
     address = norm_address(cells.text("address"))
     if not address:
-        address = norm_address("".join(cells.text(k) for k in ("prefecture", "city", "town", "block")))
+        address = norm_address(
+            "".join(cells.text(k) for k in ("prefecture", "city", "town", "block"))
+        )
     lat, lng = cells.point()
     url = norm_text(cells.raw("url"))
     if url:
@@ -535,7 +691,7 @@ def _parse_row(
         except ValueError as exc:
             ja, _sep, en = str(exc).partition(" / ")
             cells.error("opened_on", ja, en or ja)
-    evacuation = None
+    evacuation: dict[str, Any] | None = None
     if format_kind == "evacuation":
         evacuation = {f: cells.flag(f) for _column, f in DISASTER_COLUMNS}
         evacuation["is_designated_shelter"] = shelter_list or cells.flag("is_designated_shelter")
@@ -585,7 +741,9 @@ def export_row(format_kind: FormatKind, facility: Any, municipality: Any) -> lis
         if format_kind == "care"
         else ("名称", "名称_カナ", "名称_英字")
     )
-    values.update(zip(name_columns, (facility.name, facility.name_kana, facility.name_en)))
+    values.update(
+        zip(name_columns, (facility.name, facility.name_kana, facility.name_en), strict=True)
+    )
     if format_kind == "evacuation":
         site = getattr(facility, "evacuation", None)
         for column, attr in DISASTER_COLUMNS:
@@ -601,7 +759,8 @@ def export_row(format_kind: FormatKind, facility: Any, municipality: Any) -> lis
         values["収容定員"] = "" if facility.capacity is None else facility.capacity
         values["認可等年月日"] = facility.opened_on.isoformat() if facility.opened_on else ""
     return [
-        str(values[column]) if column in values and values[column] is not None
+        str(values[column])
+        if column in values and values[column] is not None
         else details.get(column, "")
         for column in HEADERS[format_kind]
     ]

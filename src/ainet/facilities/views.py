@@ -18,7 +18,9 @@ from ainet.facilities.models import Facility, FacilityKind
 
 def _municipality(request: HttpRequest) -> Municipality:
     municipality = (
-        Municipality.objects.filter(access.municipality_q(request.user, "pk")).order_by("code").first()
+        Municipality.objects.filter(access.municipality_q(request.user, "pk"))
+        .order_by("code")
+        .first()
     )
     if municipality is None:
         raise Http404
@@ -73,10 +75,10 @@ def export(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in opendata.FORMAT_KINDS:
         raise Http404
     municipality = _municipality(request)
-    rows = services.export_rows(municipality, kind)  # type: ignore[arg-type]
+    rows = services.export_rows(municipality, kind)
     return csv_response(
         f"{municipality.code}_{kind}.csv",
-        opendata.HEADERS[kind],  # type: ignore[index]
+        opendata.HEADERS[kind],
         rows,
         request.GET.get("encoding", "utf-8"),
     )

@@ -54,7 +54,11 @@ def ics(events: Iterable[Event], *, name: str, host: str) -> str:
         "X-WR-TIMEZONE:Asia/Tokyo",
     ]
     for event in events:
-        lines += ["BEGIN:VEVENT", f"UID:event-{event.pk}@{host.split(':')[0] or 'ainet'}", f"DTSTAMP:{stamp}"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:event-{event.pk}@{host.split(':')[0] or 'ainet'}",
+            f"DTSTAMP:{stamp}",
+        ]
         if event.start_time:
             lines.append(f"DTSTART:{_utc(event.date, event.start_time)}")
             end = event.end_time or event.start_time

@@ -18,7 +18,8 @@ from ainet.community.models import Event
 from ainet.core.csvio import csv_response
 from ainet.core.dates import today_tokyo
 from ainet.core.models import Municipality
-from ainet.facilities import opendata, services as facility_services
+from ainet.facilities import opendata
+from ainet.facilities import services as facility_services
 from ainet.facilities.models import Facility
 from ainet.plan.models import PlanPeriod, Theme
 from ainet.plan.outcome import outcome_table
@@ -34,9 +35,22 @@ def facilities_table(municipality: Municipality) -> Table:
     ]  # fmt: skip
     rows = [
         [
-            f.pk, f.kind, str(f.get_kind_display()), f.subtype, f.name, f.name_kana, f.address,
-            f.lat, f.lng, f.phone, f.url, f.capacity, f.opened_on, f.closed_on, f.is_synthetic,
-        ]  # fmt: skip
+            f.pk,
+            f.kind,
+            str(f.get_kind_display()),
+            f.subtype,
+            f.name,
+            f.name_kana,
+            f.address,
+            f.lat,
+            f.lng,
+            f.phone,
+            f.url,
+            f.capacity,
+            f.opened_on,
+            f.closed_on,
+            f.is_synthetic,
+        ]
         for f in Facility.objects.filter(municipality=municipality)
         .open_on(today_tokyo())
         .order_by("kind", "name_kana", "name", "pk")
@@ -45,12 +59,29 @@ def facilities_table(municipality: Municipality) -> Table:
 
 
 def events_table(municipality: Municipality) -> Table:
-    header = ["id", "date", "start_time", "end_time", "title", "kind", "district", "place", "capacity"]
+    header = [
+        "id",
+        "date",
+        "start_time",
+        "end_time",
+        "title",
+        "kind",
+        "district",
+        "place",
+        "capacity",
+    ]
     rows = [
         [
-            e.pk, e.date, e.start_time, e.end_time, e.title, e.kind,
-            e.district.name if e.district else "", e.place, e.capacity,
-        ]  # fmt: skip
+            e.pk,
+            e.date,
+            e.start_time,
+            e.end_time,
+            e.title,
+            e.kind,
+            e.district.name if e.district else "",
+            e.place,
+            e.capacity,
+        ]
         for e in Event.objects.filter(municipality=municipality)
         .select_related("district")
         .order_by("date", "pk")
@@ -59,12 +90,27 @@ def events_table(municipality: Municipality) -> Table:
 
 
 def plan_table(municipality: Municipality) -> Table:
-    header = ["period", "first_fy", "last_fy", "basic_goal", "pillar", "pillar_title", "theme", "theme_title"]
+    header = [
+        "period",
+        "first_fy",
+        "last_fy",
+        "basic_goal",
+        "pillar",
+        "pillar_title",
+        "theme",
+        "theme_title",
+    ]
     rows = [
         [
-            t.pillar.period.number, t.pillar.period.first_fy, t.pillar.period.last_fy,
-            t.pillar.period.basic_goal, t.pillar.number, t.pillar.title, t.number, t.title,
-        ]  # fmt: skip
+            t.pillar.period.number,
+            t.pillar.period.first_fy,
+            t.pillar.period.last_fy,
+            t.pillar.period.basic_goal,
+            t.pillar.number,
+            t.pillar.title,
+            t.number,
+            t.title,
+        ]
         for t in Theme.objects.filter(pillar__period__municipality=municipality)
         .select_related("pillar__period")
         .order_by("pillar__period__number", "pillar__number", "number")
@@ -75,7 +121,9 @@ def plan_table(municipality: Municipality) -> Table:
 def indicators_table(municipality: Municipality) -> Table:
     periods = list(PlanPeriod.objects.filter(municipality=municipality).order_by("number"))
     table = outcome_table(municipality, periods)
-    header = ["key", "label", "kind"] + [f"period_{c.number}_fy{c.first_fy}_{c.last_fy}" for c in table.columns]
+    header = ["key", "label", "kind"] + [
+        f"period_{c.number}_fy{c.first_fy}_{c.last_fy}" for c in table.columns
+    ]
     rows = [[r.key, r.label, r.kind, *r.values] for r in table.rows]
     return header, rows
 
@@ -84,7 +132,10 @@ DATASETS: dict[str, tuple[Any, Callable[[Municipality], Table]]] = {
     "facilities": (gettext_lazy("Facilities open today"), facilities_table),
     "events": (gettext_lazy("Events (no personal data)"), events_table),
     "plan": (gettext_lazy("The plan: pillars and themes"), plan_table),
-    "indicators": (gettext_lazy("Indicators of the outcome table, per plan period"), indicators_table),
+    "indicators": (
+        gettext_lazy("Indicators of the outcome table, per plan period"),
+        indicators_table,
+    ),
 }
 
 
@@ -102,7 +153,10 @@ def index(request: HttpRequest) -> HttpResponse:
         "public/open_data.html",
         {
             "datasets": [(key, label) for key, (label, _fn) in DATASETS.items()],
-            "standard": [(kind, opendata.HEADERS[kind][2 if kind == "evacuation" else 3]) for kind in opendata.FORMAT_KINDS],
+            "standard": [
+                (kind, opendata.HEADERS[kind][2 if kind == "evacuation" else 3])
+                for kind in opendata.FORMAT_KINDS
+            ],
             "licence": settings.AINET_OPEN_DATA_LICENCE,
             "licence_url": settings.AINET_OPEN_DATA_LICENCE_URL,
         },
@@ -128,7 +182,7 @@ def download(request: HttpRequest, dataset: str, fmt: str) -> HttpResponse:
         "synthetic_demo_data": municipality.is_demo,
         "generated_on": today_tokyo().isoformat(),
         "columns": header,
-        "rows": [dict(zip(header, row)) for row in rows],
+        "rows": [dict(zip(header, row, strict=True)) for row in rows],
     }
     response = HttpResponse(
         json.dumps(body, ensure_ascii=False, default=str, indent=1),
@@ -143,10 +197,10 @@ def standard(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in opendata.FORMAT_KINDS:
         raise Http404
     municipality = _municipality()
-    rows = facility_services.export_rows(municipality, kind)  # type: ignore[arg-type]
+    rows = facility_services.export_rows(municipality, kind)
     return csv_response(
         f"{municipality.code}_{kind}.csv",
-        opendata.HEADERS[kind],  # type: ignore[index]
+        opendata.HEADERS[kind],
         rows,
         request.GET.get("encoding", "utf-8"),
     )

@@ -1,5 +1,5 @@
-"""Furigana for やさしい日本語: text written with the notation 漢字《かんじ》 (or ｜区切り《くぎり》 to
-mark where the base starts) becomes <ruby>漢字<rt>かんじ</rt></ruby>.
+"""Furigana for やさしい日本語: text written with the notation 漢字《かんじ》 (or
+｜区切り《くぎり》 to mark where the base starts) becomes <ruby>漢字<rt>かんじ</rt></ruby>.
 
 Staff write the notation in translation records and the Easy Japanese catalogue uses it, so
 neither needs HTML. `ruby_html` rewrites an HTML page's text (never inside tags or attributes;
@@ -15,7 +15,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 # A run of kanji (with 々 and ヶ), or text after ｜, followed by its reading in 《》.
-NOTATION = re.compile(r"(?:[｜|]([^｜|《》<>]{1,30})|([\u3400-\u9fff\uf900-\ufaff々〆ヶ]+))《([^《》<>]{1,40})》")
+NOTATION = re.compile(
+    r"(?:[｜|]([^｜|《》<>]{1,30})|([\u3400-\u9fff\uf900-\ufaff々〆ヶ]+))《([^《》<>]{1,40})》"
+)
 TAG = re.compile(r"(<[^>]*>)")
 NO_MARKUP = {"title", "option", "textarea", "script", "style"}
 

@@ -22,7 +22,9 @@ from ainet.public.ruby import ruby_text
 
 def _municipality(request: HttpRequest) -> Municipality:
     municipality = (
-        Municipality.objects.filter(access.municipality_q(request.user, "pk")).order_by("code").first()
+        Municipality.objects.filter(access.municipality_q(request.user, "pk"))
+        .order_by("code")
+        .first()
     )
     if municipality is None:
         raise Http404
@@ -54,7 +56,9 @@ def text_edit(request: HttpRequest, key: str, language: str) -> HttpResponse:
     if key not in TEXTS or language not in languages:
         raise Http404
     municipality = _municipality(request)
-    existing = PublicText.objects.filter(municipality=municipality, key=key, language=language).first()
+    existing = PublicText.objects.filter(
+        municipality=municipality, key=key, language=language
+    ).first()
     form = TextForm(request.POST or None, initial={"body": existing.body if existing else ""})
     if request.method == "POST" and form.is_valid():
         try:

@@ -62,7 +62,9 @@ def _links() -> dict[str, str]:
     }
 
 
-def _page(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _page(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     municipality = context.get("municipality", site_municipality())
     return render(
         request,
@@ -113,7 +115,11 @@ def plan(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
         "public/plan.html",
-        {"municipality": municipality, "period": period, "summary": _text(municipality, "plan-summary")},
+        {
+            "municipality": municipality,
+            "period": period,
+            "summary": _text(municipality, "plan-summary"),
+        },
     )
 
 
@@ -175,7 +181,10 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         start, end = calendar_range(request)
     except RangeError as exc:
         return _page(
-            request, "public/calendar_refused.html", {"reason": str(exc), "max_days": MAX_CALENDAR_DAYS}, status=400
+            request,
+            "public/calendar_refused.html",
+            {"reason": str(exc), "max_days": MAX_CALENDAR_DAYS},
+            status=400,
         )
     events, activities = _calendar_items(municipality, start, end)
     days: dict[datetime.date, list[Event]] = {}
@@ -236,17 +245,16 @@ def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     taken = event.registrations.filter(cancelled_on__isnull=True).count()
     is_open = event.date >= today_tokyo() and (event.capacity is None or taken < event.capacity)
     form = forms.RegistrationForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.register_for_event(
-                    event, name=form.cleaned_data["name"], name_kana=form.cleaned_data["name_kana"]
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                messages.success(request, _("Thank you: you are registered for this event."))
-                return redirect("public:event_detail", pk=event.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.register_for_event(
+                event, name=form.cleaned_data["name"], name_kana=form.cleaned_data["name_kana"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Thank you: you are registered for this event."))
+            return redirect("public:event_detail", pk=event.pk)
     places_left = None if event.capacity is None else max(event.capacity - taken, 0)
     return _page(
         request,
@@ -284,9 +292,13 @@ def public_map_config(municipality: Municipality) -> dict[str, Any]:
     layers = mapdata.facility_layers(facilities)
     centres = mapdata.district_centres(municipality)
     # Events and activities have a district, not a point: they sit at the district's centre.
-    upcoming = Event.objects.filter(
-        municipality=municipality, date__range=(today, today + datetime.timedelta(90))
-    ).select_related("district").order_by("date")[:200]
+    upcoming = (
+        Event.objects.filter(
+            municipality=municipality, date__range=(today, today + datetime.timedelta(90))
+        )
+        .select_related("district")
+        .order_by("date")[:200]
+    )
     activities = (
         Activity.objects.filter(municipality=municipality, started_on__lte=today)
         .exclude(ended_on__lt=today)
@@ -303,19 +315,25 @@ def public_map_config(municipality: Municipality) -> dict[str, Any]:
             point = centres.get(row.district_id) if row.district_id else None
             items.append(
                 {
-                    "name": getattr(row, "title", None) or row.name,
+                    "name": row.title if isinstance(row, Event) else row.name,
                     "kana": "",
                     "address": (row.district.name if row.district else _("Whole ward")),
                     "when": row.date.isoformat() if isinstance(row, Event) else "",
                     "lat": point[0] if point else None,
                     "lng": point[1] if point else None,
                     "note": where if point else "",
-                    "url": reverse("public:event_detail", args=[row.pk]) if isinstance(row, Event) else "",
+                    "url": reverse("public:event_detail", args=[row.pk])
+                    if isinstance(row, Event)
+                    else "",
                 }
             )
         if items:
-            layers.append({"key": key, "label": label, "colour": colour, "symbol": symbol, "items": items})
-    return mapdata.map_config(municipality, layers, label=_("Map of facilities, activities and events"))
+            layers.append(
+                {"key": key, "label": label, "colour": colour, "symbol": symbol, "items": items}
+            )
+    return mapdata.map_config(
+        municipality, layers, label=_("Map of facilities, activities and events")
+    )
 
 
 @require_GET
@@ -345,7 +363,11 @@ def concern(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
         "public/concern.html",
-        {"municipality": municipality, "guidance": _text(municipality, "concern-guidance"), "offices": offices},
+        {
+            "municipality": municipality,
+            "guidance": _text(municipality, "concern-guidance"),
+            "offices": offices,
+        },
     )
 
 

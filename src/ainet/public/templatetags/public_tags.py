@@ -25,7 +25,5 @@ def public_languages() -> list[tuple[str, str]]:
 def paragraphs(text: str) -> SafeString:
     """Plain text as paragraphs (an empty line between them), furigana notation as <ruby>."""
     blocks = [b.strip() for b in str(text).replace("\r\n", "\n").split("\n\n") if b.strip()]
-    html = "".join(
-        "<p>" + str(ruby_text(b)).replace("\n", "<br>") + "</p>" for b in blocks
-    )
+    html = "".join("<p>" + str(ruby_text(b)).replace("\n", "<br>") + "</p>" for b in blocks)
     return mark_safe(html or f"<p>{escape('')}</p>")  # noqa: S308 - built from escaped parts
