@@ -74,4 +74,8 @@ def test_time_zone_and_language_defaults() -> None:
     assert settings.TIME_ZONE == "Asia/Tokyo"
     assert settings.USE_TZ
     assert settings.LANGUAGE_CODE == "ja"
-    assert [code for code, _name in settings.LANGUAGES] == ["ja", "en"]
+    # Staff pages speak Japanese and English; the public pages all eight languages.
+    assert list(settings.STAFF_LANGUAGES) == ["ja", "en"]
+    assert [code for code, _name in settings.LANGUAGES] == [
+        "ja", "en", "ja-easy", "zh-hans", "ko", "pt-br", "tl", "vi"
+    ]  # fmt: skip

@@ -41,7 +41,7 @@ def test_utf8_with_or_without_bom_and_cp932_import(world: World, encoding: str) 
     text = aed_csv(aed("鶴見区役所（テスト）", **{"名称_カナ": "ﾂﾙﾐｸﾔｸｼｮ", "設置位置": "１階"}))
     report = run(world, text.encode(encoding))
     assert report.ok and report.created == 1
-    facility = Facility.objects.get(municipality=world.ward, kind="aed")
+    facility = Facility.objects.get(municipality=world.ward, dataset="aed")
     assert facility.name_kana == "ツルミクヤクショ"
     assert facility.details["設置位置"] == "１階"
     assert facility.district is not None  # the nearest town block's district
@@ -69,7 +69,7 @@ def test_every_bad_row_is_reported_and_nothing_is_written(world: World) -> None:
     ]
     assert all(p.message_ja and p.message_en for p in report.errors)
     assert "Not a point in Japan" in report.errors[1].message_en
-    assert Facility.objects.filter(municipality=world.ward, kind="aed").count() == 0
+    assert Facility.objects.filter(municipality=world.ward, dataset="aed").count() == 0
     assert not AuditEvent.objects.filter(details__facilities_import="aed").exists()
 
 
@@ -86,7 +86,7 @@ def test_a_second_import_updates_rather_than_duplicates(world: World) -> None:
     run(world, aed_csv(aed("公園", ID="A1", 電話番号="045-000-0000")))
     report = run(world, aed_csv(aed("公園（改称）", ID="A1", 電話番号="045-111-1111")))
     assert (report.created, report.updated) == (0, 1)
-    facility = Facility.objects.get(municipality=world.ward, kind="aed")
+    facility = Facility.objects.get(municipality=world.ward, dataset="aed")
     assert (facility.name, facility.phone) == ("公園(改称)", "045-111-1111")  # NFKC
 
 
@@ -98,7 +98,7 @@ def test_the_same_facility_twice_in_a_file_is_an_error(world: World) -> None:
 def test_dry_run_checks_without_writing(world: World) -> None:
     report = run(world, aed_csv(aed("公園")), dry_run=True)
     assert report.ok and report.created == 1
-    assert not Facility.objects.filter(municipality=world.ward, kind="aed").exists()
+    assert not Facility.objects.filter(municipality=world.ward, dataset="aed").exists()
 
 
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_the_command_exits_2_on_errors_and_writes_nothing(world: World, tmp_path
         )
     assert raised.value.returncode == 2
     assert "nothing was imported" in str(raised.value)
-    assert not Facility.objects.filter(kind="aed", municipality=world.ward).exists()
+    assert not Facility.objects.filter(dataset="aed", municipality=world.ward).exists()
 
 
 def test_the_command_refuses_an_unknown_municipality(db: None, tmp_path: Path) -> None:

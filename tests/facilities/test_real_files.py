@@ -154,3 +154,18 @@ def test_export_of_a_real_file_imports_again_unchanged(
         .values("name", "kind", "address", "lat", "lng", "capacity", "subtype", "phone")
     )
     assert after == before
+
+
+@pytest.mark.parametrize(("path", "kind", "code", "records", "with_point"), REAL_FILES)
+def test_a_real_file_given_as_another_kind_is_refused(
+    db: None, path: str, kind: opendata.FormatKind, code: str, records: int, with_point: int
+) -> None:
+    municipality = _municipality(code)
+    data = (DATA / path).read_bytes()
+    for other in opendata.FORMAT_KINDS:
+        if other == kind:
+            continue
+        report = services.import_facilities(None, municipality, data, other, command_line=True)
+        assert not report.ok, (path, other)
+        assert report.errors[0].row == 1
+    assert not Facility.objects.filter(municipality=municipality).exists()

@@ -265,6 +265,20 @@ REQUIRED: dict[FormatKind, tuple[str, ...]] = {
     "childcare": ("name", "subtype"),
     "aed": ("name",),
 }
+# A file of the kind has at least one of these columns (so that, say, a childcare list is not
+# taken for AED locations just because both have 名称).
+SIGNATURE: dict[FormatKind, tuple[str, ...]] = {
+    "evacuation": (
+        *(column for column, _field in DISASTER_COLUMNS),
+        "想定収容人数",
+        "収容可能人員（屋内）",
+        "受入対象者",
+        "指定避難所との重複",
+    ),
+    "care": ("実施サービス", "介護サービス事業所名称"),
+    "childcare": ("種別",),
+    "aed": ("設置位置", "小児対応設備の有無"),
+}
 # Header names of shelter lists (指定避難所), as opposed to 指定緊急避難場所: every row is also a
 # designated shelter.
 SHELTER_LIST_MARKERS = ("指定緊急避難場所との住所同一", "避難所名称")
@@ -583,6 +597,14 @@ def parse(data: bytes, format_kind: FormatKind, municipality_code: str) -> Parse
         return fail(
             f"見出し行に必要な列がありません: {expected}（形式 {format_kind} のファイルですか）",
             f"The header row lacks required columns: {expected} (is this a {format_kind} file?)",
+            row=1,
+        )
+    names = {norm_header(h) for h in header}
+    if not any(norm_header(column) in names for column in SIGNATURE[format_kind]):
+        expected = "、".join(SIGNATURE[format_kind][:4])
+        return fail(
+            f"{format_kind} の形式のファイルではないようです（{expected} などの列がありません）。",
+            f"This does not look like a {format_kind} file (no column such as {expected}).",
             row=1,
         )
     if len(records) - 1 > MAX_ROWS:
