@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ainet.plan",
     "ainet.community",
     "ainet.volunteers",
+    "ainet.disaster",
     "ainet.grants",
     "ainet.facilities",
     "ainet.reports",
