@@ -37,15 +37,21 @@ The solver is a branch and bound whose relaxation is that min-cost flow:
   ``−W · (2·covered + half-served) + distance`` and on integral points equals the true
   lexicographic objective ``−2W · covered + distance``. A bypass arc source → sink lets the
   flow leave demand unserved.
+* if the root flow half-serves nobody, it is the optimum (both levels) and we stop.
+* otherwise half-served people are first paired up along alternating paths
+  (`_merge_halves`): the fractional count is unchanged, so when at most one is left over the
+  coverage equals the root's bound ⌊count⌋ and is proven optimal. The covered set's distance
+  is then re-optimised (one flow with those people's demand as node supply), and
 * branching on a half-served person *p*: either *p* is left out (its source arc closed), or
-  *p* must get two supporters (its source arc gets an extra reward larger than the whole
-  objective, so the flow serves it fully whenever that is feasible; a node where it cannot
-  is infeasible). Best-first, pruned by the incumbent; the incumbent starts as the root flow
-  with half-served people dropped.
+  *p* must get two supporters (its demand becomes node supply; a node where that is
+  infeasible is pruned). Best-first by relaxation cost, pruned by the incumbent.
 
 When the search finishes, the result is the proven lexicographic optimum. A node or time
-limit (``node_limit``, ``time_limit_s``) stops it early; the result then says
-``proven_optimal = False`` and carries the best bound on the number coverable.
+limit (``node_limit``, ``time_limit_s``; 0 skips the distance search after merging) stops it
+early; the result then says ``proven_optimal = False`` and carries ``covered_bound`` (no plan
+covers more) and, when the root's fractional count is even, ``distance_bound`` (no plan
+covering ``covered_bound`` people is shorter: such plans are flows with the root's count, and
+the root minimises distance among those).
 
 Candidate pairs come from a ``scipy.spatial.cKDTree`` on 3-D unit vectors (the chord length
 is monotone in the great-circle distance, so the ball query is exact after the haversine
@@ -104,7 +110,7 @@ __all__ = [
 MAX_DISTRICT_LENGTH = 64
 # OR-Tools' cost scaling multiplies costs by (num_nodes + 1); keep well inside int64.
 _COST_LIMIT = 2**62
-DEFAULT_NODE_LIMIT = 200
+DEFAULT_NODE_LIMIT = 1_000
 DEFAULT_TIME_LIMIT_S = 10.0
 
 IntArray = npt.NDArray[np.int64]

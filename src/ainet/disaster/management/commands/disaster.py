@@ -59,7 +59,7 @@ def _read_json(source: Path, what_ja: str, what_en: str) -> Any:
         ) from None
 
 
-# progress steps reported by the solver, beyond which branch-and-bound nodes follow
+# progress steps reported by the solver; search nodes, if any, follow
 STEPS = ("candidates", "graph", "root", "repair")
 
 
@@ -138,8 +138,8 @@ class Command(BaseCommand):
         ) as bar:
 
             def progress(step: str) -> None:
-                if step not in STEPS:
-                    bar.total += 1
+                if bar.n >= bar.total:  # search nodes and re-planning rounds add steps
+                    bar.total = bar.n + 1
                 bar.set_postfix_str(step)
                 bar.update(1)
 
@@ -160,6 +160,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"入力が不正です / invalid input — {exc}", returncode=2
                 ) from None
+            bar.update(bar.total - bar.n)  # no half-served people: the later steps are moot
         payload = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
         try:
             write_atomically(target, payload)
