@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "ainet.core",
     "ainet.plan",
     "ainet.community",
+    "ainet.care",
     "ainet.volunteers",
     "ainet.grants",
     "ainet.facilities",
