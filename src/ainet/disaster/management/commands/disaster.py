@@ -73,7 +73,8 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         match = actions.add_parser(
             "match",
-            help="Supporter assignment: maximise people covered, then minimise distance.",
+            help="Supporter assignment: maximise people covered, then minimise the total "
+            "straight-line (haversine) distance.",
         )
         match.add_argument("--input", required=True, help="people and supporters JSON (UTF-8)")
         match.add_argument("--output", required=True, help="where to write the assignments")
