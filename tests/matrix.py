@@ -34,6 +34,8 @@ HOLDERS: dict[str, frozenset[str]] = {
     "plan.record": TEAM_STAFF,
     "community.view": STAFF_WITH_DISTRICTS,
     "community.manage": TEAM_STAFF,
+    "volunteers.view": TEAM_STAFF,
+    "volunteers.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)
