@@ -17,7 +17,9 @@ from ainet.core.forms import JapaneseDateField
 from ainet.core.models import District, Municipality, Town, User
 from ainet.volunteers import matching
 from ainet.volunteers.models import (
+    DAY_LABELS,
     LANGUAGE_CHOICES,
+    PERIOD_LABELS,
     SLOT_CHOICES,
     Certificate,
     Frequency,
@@ -46,6 +48,26 @@ class VocabularyChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[typ
 
 def slot_choices() -> list[tuple[str, str]]:
     return [(value, slot_label(value)) for value, _label in SLOT_CHOICES]
+
+
+class AvailabilityWidget(forms.CheckboxSelectMultiple):
+    """Weekday × time band as a table of checkboxes (each labelled for screen readers)."""
+
+    template_name = "volunteers/widgets/availability.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        options = {
+            option["value"]: option
+            for _group, group_options, _index in context["widget"]["optgroups"]
+            for option in group_options
+        }
+        context["widget"]["period_labels"] = [PERIOD_LABELS[p] for p in matching.PERIODS]
+        context["widget"]["rows"] = [
+            {"day": DAY_LABELS[d], "options": [options[f"{d}-{p}"] for p in matching.PERIODS]}
+            for d in matching.DAYS
+        ]
+        return context
 
 
 class SlotChoiceField(forms.ChoiceField):
@@ -100,7 +122,7 @@ class _VolunteerFields(forms.Form):
         label=_("When you are free"),
         choices=slot_choices,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=AvailabilityWidget,
     )
 
 

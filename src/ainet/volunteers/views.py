@@ -776,7 +776,9 @@ def course_list(request: HttpRequest) -> HttpResponse:
             ),
         )
     )
-    page = Paginator(courses, PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(courses.order_by("-event__date", "-pk"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "volunteers/course_list.html",
