@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ainet.core.models import District, Municipality, Town
 from ainet.volunteers.matching import DAYS, PERIODS
@@ -124,9 +125,9 @@ class Certificate(VocabularyItem):
 
 class VolunteerStatus(models.TextChoices):
     PENDING = "pending", _("Registration awaiting confirmation")
-    ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
-    ENDED = "ended", _("Ended")
+    ACTIVE = "active", pgettext_lazy("volunteer status", "Active")
+    PAUSED = "paused", pgettext_lazy("volunteer status", "Paused")
+    ENDED = "ended", pgettext_lazy("volunteer status", "Ended")
 
 
 class VolunteerSource(models.TextChoices):
@@ -294,13 +295,13 @@ class Frequency(models.TextChoices):
 
 
 class RequestState(models.TextChoices):
-    RECEIVED = "received", _("Received")  # 受付
-    COORDINATING = "coordinating", _("Coordinating")  # 調整
-    INTRODUCED = "introduced", _("Introduced")  # 紹介
-    ACCOMPANIED = "accompanied", _("First visit together")  # 初回同行
-    ACTIVE = "active", _("Active")  # 活動中
-    REVIEW = "review", _("Review")  # 振り返り
-    CLOSED = "closed", _("Closed")  # 終了
+    RECEIVED = "received", pgettext_lazy("request state", "Received")  # 受付
+    COORDINATING = "coordinating", pgettext_lazy("request state", "Coordinating")  # 調整
+    INTRODUCED = "introduced", pgettext_lazy("request state", "Introduced")  # 紹介
+    ACCOMPANIED = "accompanied", pgettext_lazy("request state", "First visit together")  # 初回同行
+    ACTIVE = "active", pgettext_lazy("request state", "Active")  # 活動中
+    REVIEW = "review", pgettext_lazy("request state", "Review")  # 振り返り
+    CLOSED = "closed", pgettext_lazy("request state", "Closed")  # 終了
 
 
 OPEN_STATES = frozenset(
