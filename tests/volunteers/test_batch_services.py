@@ -21,7 +21,10 @@ def test_the_solver_serves_as_many_requests_as_possible(world: World) -> None:
     r2 = make_request(world, title="r2", slot="tue-am")
     run = services.run_batch(world.users["shakyo"], world.ward, 1500)
     assert run.served == 2
-    assert {(p["request"], p["volunteer"]) for p in run.proposal} == {(r1.pk, v2.pk), (r2.pk, v1.pk)}
+    assert {(p["request"], p["volunteer"]) for p in run.proposal} == {
+        (r1.pk, v2.pk),
+        (r2.pk, v1.pk),
+    }
     made = services.apply_run(world.users["shakyo"], run, [r1.pk, r2.pk])
     assert len(made) == 2
     assert all(a.source == AssignmentSource.BATCH for a in made)

@@ -40,7 +40,8 @@ def test_distance_limit_and_areas_are_respected(world: World) -> None:
     ranking = proposals.rank_for_request(world.users["ward_admin"], req, 20_000)
     assert _names(ranking) == ["どこでも"]
     assert proposals.rank_for_request(world.users["ward_admin"], req, 1).candidates == [] or all(
-        c.distance_m <= 1 for c in proposals.rank_for_request(world.users["ward_admin"], req, 1).candidates
+        c.distance_m <= 1
+        for c in proposals.rank_for_request(world.users["ward_admin"], req, 1).candidates
     )
 
 

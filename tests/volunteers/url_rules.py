@@ -179,13 +179,9 @@ RULES: dict[str, Rule] = {
     "volunteers:volunteer_edit": Rule("capability", MANAGE, _volunteer_a, in_district_a=True),
     "volunteers:volunteer_confirm": Rule("capability", MANAGE, _volunteer_a, get_allowed=False),
     "volunteers:volunteer_status": Rule("capability", MANAGE, _volunteer_a, get_allowed=False),
-    "volunteers:volunteer_certificate": Rule(
-        "capability", MANAGE, _volunteer_a, get_allowed=False
-    ),
+    "volunteers:volunteer_certificate": Rule("capability", MANAGE, _volunteer_a, get_allowed=False),
     "volunteers:volunteer_hours": Rule("capability", MANAGE, _volunteer_a, get_allowed=False),
-    "volunteers:volunteer_attendance": Rule(
-        "capability", MANAGE, _volunteer_a, get_allowed=False
-    ),
+    "volunteers:volunteer_attendance": Rule("capability", MANAGE, _volunteer_a, get_allowed=False),
     "volunteers:vocabulary_list": Rule("capability", VIEW, lambda w: {"kind": "skills"}),
     "volunteers:vocabulary_edit": Rule("capability", MANAGE, _skill),
     "volunteers:request_list": Rule("capability", VIEW),
