@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from ainet.community.models import EventKind, Participation
 from ainet.community import services as community_services
+from ainet.community.models import EventKind, Participation
 from ainet.volunteers import services
 from ainet.volunteers.models import DEMENTIA_SUPPORTER, CourseAttendee
 from tests.conftest import World

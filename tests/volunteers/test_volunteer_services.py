@@ -8,8 +8,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from ainet.core.models import AuditEvent
 from ainet.core.dates import today_tokyo
+from ainet.core.models import AuditEvent
 from ainet.volunteers import services
 from ainet.volunteers.models import Volunteer, VolunteerStatus
 from tests.conftest import World

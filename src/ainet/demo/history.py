@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from django.db import transaction
 
@@ -506,19 +505,14 @@ def _registrations(
         )
 
     # Volunteers: 1,588 registered at 2010-04-01 and 1,986 at 2015-04-01.
+    volunteer_spans = [
+        (1286 * scale, D(2000, 4, 1), D(2010, 3, 31), None, None),
+        (302 * scale, D(2000, 4, 1), D(2010, 3, 31), D(2010, 4, 2), D(2015, 3, 31)),
+        (200 * scale, D(2000, 4, 1), D(2008, 3, 31), D(2008, 4, 1), D(2010, 3, 31)),
+        (700 * scale, D(2010, 4, 2), D(2015, 3, 31), None, None),
+    ]
     Volunteer.objects.bulk_create(
-        [
-            volunteer(registered, ended)
-            for registered, ended in _spans(
-                rng,
-                [
-                    (1286 * scale, D(2000, 4, 1), D(2010, 3, 31), None, None),
-                    (302 * scale, D(2000, 4, 1), D(2010, 3, 31), D(2010, 4, 2), D(2015, 3, 31)),
-                    (200 * scale, D(2000, 4, 1), D(2008, 3, 31), D(2008, 4, 1), D(2010, 3, 31)),
-                    (700 * scale, D(2010, 4, 2), D(2015, 3, 31), None, None),
-                ],
-            )  # fmt: skip
-        ],
+        [volunteer(registered, ended) for registered, ended in _spans(rng, volunteer_spans)],
         batch_size=5000,
     )
     # Caravan mates: 45 at 2010-04-01 and 147 at 2015-04-01. They hold the キャラバン・メイト
@@ -528,16 +522,12 @@ def _registrations(
         code=CARAVAN_MATE,
         defaults={"name": "キャラバン・メイト", "name_en": "Caravan mate", "sort_order": 20},
     )
-    spans = list(
-        _spans(
-            rng,
-            [
-                (37 * scale, D(2006, 4, 1), D(2010, 3, 31), None, None),
-                (8 * scale, D(2006, 4, 1), D(2010, 3, 31), D(2010, 4, 2), D(2015, 3, 31)),
-                (110 * scale, D(2010, 4, 2), D(2015, 3, 31), None, None),
-            ],
-        )  # fmt: skip
-    )
+    mate_spans = [
+        (37 * scale, D(2006, 4, 1), D(2010, 3, 31), None, None),
+        (8 * scale, D(2006, 4, 1), D(2010, 3, 31), D(2010, 4, 2), D(2015, 3, 31)),
+        (110 * scale, D(2010, 4, 2), D(2015, 3, 31), None, None),
+    ]
+    spans = list(_spans(rng, mate_spans))
     mates = [volunteer(None, None) for _span in spans]
     for mate, (_obtained, ended) in zip(mates, spans, strict=True):
         mate.status = VolunteerStatus.ENDED if ended else VolunteerStatus.ACTIVE

@@ -463,17 +463,18 @@ class HoursForm(forms.Form):
 
     def __init__(self, *args: Any, volunteer: Volunteer, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["request"].queryset = (
-            VolunteerRequest.objects.for_user(  # type: ignore[attr-defined]
-                user
-            )
+        field: Any = self.fields["request"]
+        field.queryset = (
+            VolunteerRequest.objects.for_user(user)
             .filter(assignments__volunteer=volunteer)
             .distinct()
         )
 
 
 class AttendanceForm(forms.Form):
-    event = forms.ModelChoiceField(label=_("Exchange meeting or training"), queryset=None)  # type: ignore[arg-type]
+    event: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Exchange meeting or training"), queryset=None
+    )
 
     def __init__(self, *args: Any, user: Any, volunteer: Volunteer, **kwargs: Any) -> None:
         from ainet.community.models import Event, EventKind

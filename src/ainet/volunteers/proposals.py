@@ -24,6 +24,7 @@ from ainet.volunteers.models import (
     Volunteer,
     VolunteerRequest,
     VolunteerStatus,
+    csv_contains,
 )
 
 
@@ -69,7 +70,8 @@ def to_matching_volunteer(volunteer: Any, all_areas: frozenset[str]) -> matching
 
 
 def to_matching_request(req: VolunteerRequest) -> matching.Request:
-    assert req.lat is not None and req.lng is not None
+    if req.lat is None or req.lng is None:
+        raise ValueError("a request without a point cannot be matched")
     return matching.Request(
         id=f"r{req.pk}",
         lat=float(req.lat),
@@ -89,14 +91,11 @@ def _all_areas(municipality: Municipality) -> frozenset[str]:
 
 
 def distance_between(req: VolunteerRequest, volunteer: Volunteer) -> int | None:
-    if not (req.has_point and volunteer.has_point):
+    if req.lat is None or req.lng is None or volunteer.lat is None or volunteer.lng is None:
         return None
     return round(
         matching.haversine_m(
-            float(req.lat),
-            float(req.lng),
-            float(volunteer.lat),
-            float(volunteer.lng),  # type: ignore[arg-type]
+            float(req.lat), float(req.lng), float(volunteer.lat), float(volunteer.lng)
         )
     )
 
@@ -126,9 +125,12 @@ def rank_for_request(user: Any, req: VolunteerRequest, max_distance_m: float) ->
         return ranking
     volunteers = {
         f"v{v.pk}": v
-        for v in eligible_volunteers(user, req.municipality).exclude(
-            Exists(Assignment.objects.current().filter(request=req, volunteer=OuterRef("pk")))
-        )
+        for v in eligible_volunteers(user, req.municipality)
+        # The slot and language rules, in SQL first so that few rows load; matching.py
+        # applies every rule again below.
+        .filter(csv_contains("availability", req.slot))
+        .filter(csv_contains("languages", req.language) if req.language else Q())
+        .exclude(Exists(Assignment.objects.current().filter(request=req, volunteer=OuterRef("pk"))))
     }
     all_areas = _all_areas(req.municipality)
     converted = [to_matching_volunteer(v, all_areas) for v in volunteers.values()]

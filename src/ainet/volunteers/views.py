@@ -398,7 +398,7 @@ def vocabulary_list(request: HttpRequest, kind: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def vocabulary_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     model = _vocabulary(kind)
-    item = get_object_or_404(
+    item: Skill | Certificate = get_object_or_404(  # type: ignore[assignment]
         model.objects.filter(municipality_id__in=user_municipality_ids(request.user)), pk=pk
     )
     initial = {
@@ -584,7 +584,7 @@ def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("volunteers:request_detail", pk=req.pk)
     if request.POST.get("next") == "board":
         for error in form.errors.values():
-            messages.error(request, " ".join(error))
+            messages.error(request, " ".join(str(e) for e in error))
         return redirect(reverse("volunteers:board") + f"#request-{req.pk}")
     return _request_page(request, req, status=400, transition_form=form)
 
@@ -696,7 +696,7 @@ def batch(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("volunteers:batch_run", pk=run.pk)
     waiting = proposals.open_unassigned_requests(request.user, municipality)
-    runs = MatchRun.objects.filter(municipality=municipality, created_by=request.user)[:10]
+    runs = MatchRun.objects.filter(municipality=municipality, created_by_id=request.user.pk)[:10]
     return render(
         request,
         "volunteers/batch.html",
@@ -708,7 +708,7 @@ def batch(request: HttpRequest) -> HttpResponse:
 def _run(request: HttpRequest, pk: int) -> MatchRun:
     return get_object_or_404(
         MatchRun.objects.filter(
-            municipality_id__in=user_municipality_ids(request.user), created_by=request.user
+            municipality_id__in=user_municipality_ids(request.user), created_by_id=request.user.pk
         ),
         pk=pk,
     )
