@@ -44,6 +44,7 @@ from ainet.volunteers.forms import (
     user_municipality_ids,
 )
 from ainet.volunteers.models import (
+    LANGUAGE_CHOICES,
     OPEN_STATES,
     Assignment,
     Certificate,
@@ -60,6 +61,7 @@ from ainet.volunteers.models import (
 )
 
 PER_PAGE = 50
+LANGUAGE_LABELS = dict(LANGUAGE_CHOICES)
 VOCABULARIES: dict[str, type[Skill] | type[Certificate]] = {
     "skills": Skill,
     "certificates": Certificate,
@@ -238,7 +240,7 @@ def _volunteer_page(
         "volunteer": volunteer,
         "skills": volunteer.skills.all(),
         "areas": volunteer.areas.all(),
-        "languages": volunteer.language_list,
+        "language_labels": [str(LANGUAGE_LABELS.get(c, c)) for c in volunteer.language_list],
         "slots": [slot_label(s) for s in volunteer.slot_list],
         "certificates": volunteer.certificates.select_related("certificate"),
         "assignments": assignments,
