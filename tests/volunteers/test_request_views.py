@@ -134,3 +134,13 @@ def test_ending_an_assignment_from_the_page(world: World) -> None:
     client.post(reverse("volunteers:assignment_end", args=[req.pk, assignment.pk]))
     assignment.refresh_from_db()
     assert assignment.ended_on is not None
+
+
+def test_reading_a_request_is_audited(world: World) -> None:
+    from ainet.core.models import AuditEvent
+
+    req = make_request(world)
+    world.client_for("care_plaza").get(reverse("volunteers:request_detail", args=[req.pk]))
+    assert AuditEvent.objects.filter(
+        action="record.view", object_type="volunteers.VolunteerRequest", object_id=str(req.pk)
+    ).exists()

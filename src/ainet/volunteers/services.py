@@ -455,6 +455,20 @@ def read_volunteer(actor: Any, volunteer: Volunteer, request: HttpRequest | None
     audit.record(actor, audit.Action.VIEW, obj=volunteer, request=request)
 
 
+def read_request(actor: Any, req: VolunteerRequest, request: HttpRequest | None = None) -> None:
+    """Record that the actor read a request (it names the requester and the person helped)."""
+    if not access.can(actor, "volunteers.view"):
+        raise PermissionDenied
+    audit.record(actor, audit.Action.VIEW, obj=req, request=request)
+
+
+def read_course(actor: Any, course: DementiaCourse, request: HttpRequest | None = None) -> None:
+    """Record that the actor read a course's attendee names."""
+    if not access.can(actor, "volunteers.view"):
+        raise PermissionDenied
+    audit.record(actor, audit.Action.VIEW, obj=course, request=request)
+
+
 # --- Requests and their workflow ------------------------------------------------------
 
 

@@ -531,6 +531,7 @@ def _request_page(
             status = 400
     else:
         distance_form = DistanceForm(initial={"max_distance_m": DEFAULT_DISTANCE_M})
+    services.read_request(request.user, req, request)
     ranking = None
     can_manage = _can_manage(request)
     if req.state in (RequestState.RECEIVED, RequestState.COORDINATING):
@@ -834,6 +835,7 @@ def _course_page(
     form: AttendeeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    services.read_course(request.user, course, request)
     can_manage = _can_manage(request)
     return render(
         request,
