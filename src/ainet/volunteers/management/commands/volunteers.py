@@ -110,7 +110,7 @@ class Command(BaseCommand):
                 f"output folder {target.parent} does not exist",
             )
         built = proposals.build_instance(user, municipality, max_distance_m)
-        data = {
+        data: dict[str, Any] = {
             "max_distance_m": max_distance_m,
             "volunteers": [
                 {
