@@ -34,6 +34,8 @@ HOLDERS: dict[str, frozenset[str]] = {
     "plan.record": TEAM_STAFF,
     "community.view": STAFF_WITH_DISTRICTS,
     "community.manage": TEAM_STAFF,
+    "volunteers.view": TEAM_STAFF,
+    "volunteers.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
     "facilities.view": STAFF_WITH_DISTRICTS,
     "facilities.manage": frozenset({"ward_admin"}),
     "public.edit_translations": frozenset({"ward_admin"}),

@@ -13,6 +13,7 @@ from tqdm import tqdm
 from ainet.demo import builder
 from ainet.demo.history import build_history
 from ainet.demo.public_demo import build_upcoming_events
+from ainet.demo.volunteer_centre import build_volunteer_centre
 
 STEPS = ("municipality", "districts", "town blocks", "organisations", "accounts")
 HISTORY_STEPS = (
@@ -25,6 +26,7 @@ HISTORY_STEPS = (
     "volunteers",
     "facilities",
 )
+CENTRE_STEPS = ("volunteer centre",)
 
 
 class Command(BaseCommand):
@@ -73,7 +75,7 @@ class Command(BaseCommand):
                     "(delete var/ainet.sqlite3 to start again)."
                 )
             return
-        total = len(STEPS) + len(HISTORY_STEPS)
+        total = len(STEPS) + len(HISTORY_STEPS) + len(CENTRE_STEPS)
         with tqdm(total=total, desc="demo", disable=quiet, unit="step") as bar:
 
             def progress(step: str) -> None:
@@ -83,6 +85,8 @@ class Command(BaseCommand):
             with transaction.atomic():
                 ward = builder.build(progress)
                 build_history(ward, progress=progress)
+                build_volunteer_centre(ward)
+                progress("volunteer centre")
                 # Events after today for the public calendar (not part of the history).
                 build_upcoming_events(ward)
         if not quiet:
