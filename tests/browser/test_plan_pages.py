@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from ainet.demo.history import build_history
+from ainet.plan.models import PlanPeriod
 from tests.browser.helpers import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
@@ -19,7 +20,8 @@ WIDE = {"width": 1280, "height": 800}
 
 PLAN_PAGES = [
     ("ward-admin", "/staff/plan/"),
-    ("ward-admin", "/staff/plan/structure/pillar/new/1/"),
+    # {period}: the first plan period's id (ids depend on what earlier browser tests created).
+    ("ward-admin", "/staff/plan/structure/pillar/new/{period}/"),
     ("ward-admin", "/staff/reports/indicators/?periods=1,2"),
     ("ward-admin", "/staff/plan/teams/"),
     ("ward-admin", "/staff/plan/teams/yako/"),
@@ -50,7 +52,9 @@ def test_plan_pages_have_no_axe_violations(
 ) -> None:
     problems: list[str] = []
     logged_in_as: str | None = None
-    for username, path in PLAN_PAGES:
+    first_period = PlanPeriod.objects.order_by("pk").values_list("pk", flat=True).first()
+    for username, raw_path in PLAN_PAGES:
+        path = raw_path.format(period=first_period)
         if username != logged_in_as:
             page.context.clear_cookies()
             log_in(page, live_server.url, username)
