@@ -34,6 +34,14 @@ HOLDERS: dict[str, frozenset[str]] = {
     "plan.record": TEAM_STAFF,
     "community.view": STAFF_WITH_DISTRICTS,
     "community.manage": TEAM_STAFF,
+    "care.view": STAFF_WITH_DISTRICTS | {"volunteer"},
+    "care.manage": TEAM_STAFF,
+    "care.manage_basis": frozenset({"ward_admin"}),
+    "care.record_contact": TEAM_STAFF | {"minsei", "volunteer"},
+    "care.view_special": frozenset({"ward_admin", "staff_a", "staff_b", "care_plaza"}),
+    "care.view_figures": TEAM_STAFF | {"minsei"},
+    "care.file_concern": STAFF_WITH_DISTRICTS | {"partner"},
+    "care.handle_concerns": TEAM_STAFF,
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

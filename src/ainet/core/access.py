@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from rules.predicates import Predicate
 
 from ainet.core.dates import today_tokyo
@@ -178,6 +178,14 @@ CAPABILITIES: dict[str, Predicate] = {
         Role.VOLUNTEER,
     ),
     "care.view_special": is_special_care_reader,
+    # 民生委員 monthly activity figures (names commissioners, counts their contacts).
+    "care.view_figures": has_any_role(
+        Role.WARD_ADMIN,
+        Role.WARD_STAFF,
+        Role.SHAKYO_COORDINATOR,
+        Role.CARE_PLAZA_STAFF,
+        Role.MINSEI_IIN,
+    ),
     "care.file_concern": has_any_role(*DISTRICT_STAFF_ROLES, Role.PARTNER_COMPANY),
     "care.handle_concerns": is_team_staff,
 }
@@ -385,6 +393,33 @@ def person_access(user: Any, person: Any) -> PersonAccess | None:
     if best is None:
         return None
     return PersonAccess(level=best, via_disaster_mode=not normal)
+
+
+def person_level_expression(user: Any, prefix: str = "") -> Case:
+    """Per person row, the `FieldLevel` value the user gets (0: not visible), in the same
+    query as the rows: lists and maps need one level per person without one query each.
+    Agrees with `person_access(...).level` for every person (tests/care/test_access_rules.py)."""
+    scope = _scope(user)
+    whens = []
+    if scope is not None:
+        for role in sorted(scope.roles & set(_ROLE_LEVELS), key=lambda r: -_ROLE_LEVELS[r]):
+            q = _role_person_q(user, scope, role, prefix, disaster=False) | _role_person_q(
+                user, scope, role, prefix, disaster=True
+            )
+            whens.append(When(q, then=Value(int(_ROLE_LEVELS[role]))))
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def person_normal_q(user: Any, prefix: str = "") -> Q:
+    """People the user sees without any disaster-mode declaration. A visible person outside
+    this condition is a disaster-mode unlock, and reading them is audited as one."""
+    scope = _scope(user)
+    if scope is None:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    for role in scope.roles & set(_ROLE_LEVELS):
+        q |= _role_person_q(user, scope, role, prefix, disaster=False)
+    return q
 
 
 def supporter_q(user: Any) -> Q:

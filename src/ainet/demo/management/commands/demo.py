@@ -11,6 +11,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from ainet.demo import builder
+from ainet.demo.care_demo import build_care
 from ainet.demo.history import build_history
 
 STEPS = ("municipality", "districts", "town blocks", "organisations", "accounts")
@@ -24,6 +25,7 @@ HISTORY_STEPS = (
     "volunteers",
     "facilities",
 )
+CARE_STEPS = ("people who need support",)
 
 
 class Command(BaseCommand):
@@ -72,7 +74,7 @@ class Command(BaseCommand):
                     "(delete var/ainet.sqlite3 to start again)."
                 )
             return
-        total = len(STEPS) + len(HISTORY_STEPS)
+        total = len(STEPS) + len(HISTORY_STEPS) + len(CARE_STEPS)
         with tqdm(total=total, desc="demo", disable=quiet, unit="step") as bar:
 
             def progress(step: str) -> None:
@@ -82,5 +84,6 @@ class Command(BaseCommand):
             with transaction.atomic():
                 ward = builder.build(progress)
                 build_history(ward, progress=progress)
+                build_care(ward, progress=progress)
         if not quiet:
             self.stdout.write(self.style.SUCCESS("デモ区を作成しました / Demo ward built."))
