@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from ainet.care.models import WatchLevel
 from ainet.care.selectors import worklist
+from ainet.core.dates import today_tokyo
 from tests.care.factories import contact, make_person
 from tests.conftest import World
 
@@ -43,7 +44,7 @@ def test_never_contacted_first_then_longest_overdue_then_follow_ups(world: World
     follow = make_person(world, "要対応", watch_level=WatchLevel.LOW, last_contact_at=ago(2))
     contact(follow, at=ago(2), follow_up_needed=True)
     done = make_person(world, "対応済", watch_level=WatchLevel.LOW, last_contact_at=ago(2))
-    contact(done, at=ago(2), follow_up_needed=True, follow_up_done_on=datetime.date.today())
+    contact(done, at=ago(2), follow_up_needed=True, follow_up_done_on=today_tokyo())
     response = world.client_for("staff_a").get(URL)
     assert response.status_code == 200
     page = list(response.context["page"])
