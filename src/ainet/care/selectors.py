@@ -46,10 +46,18 @@ from ainet.core.dates import TOKYO, today_tokyo
 
 
 def people_for(user: Any) -> QuerySet[Person]:
-    """The people the user may see, each with `field_level` (a FieldLevel value)."""
+    """The people the user may see, each with `field_level` (a FieldLevel value) and
+    `only_in_disaster` (True: visible only through a disaster-mode declaration)."""
+    uniform = access.uniform_person_level(user)
+    level: Any = (
+        Value(int(uniform)) if uniform is not None else access.person_level_expression(user)
+    )
+    unlocked: Any = Value(False)
+    if access.disaster_unlocks_possible(user):
+        unlocked = Case(When(access.person_normal_q(user), then=Value(False)), default=Value(True))
     return (
         Person.objects.for_user(user)
-        .annotate(field_level=access.person_level_expression(user))
+        .annotate(field_level=level, only_in_disaster=unlocked)
         .select_related("district", "town")
     )
 
@@ -179,19 +187,12 @@ def map_data(user: Any, district_id: int, day: datetime.date, urls: Any) -> MapD
     active ties between them; each person with only the fields their level allows. `urls`
     builds a person's detail URL."""
     data = MapData()
-    people = (
-        people_for(user)
-        .filter(district_id=district_id)
-        .annotate(
-            normal=Case(When(access.person_normal_q(user), then=Value(True)), default=Value(False))
-        )
-        .order_by("name_kana", "pk")
-    )
+    people = people_for(user).filter(district_id=district_id).order_by("name_kana", "pk")
     seen: dict[int, Person] = {}
     for p in people:
         seen[p.pk] = p
         level = FieldLevel(p.field_level)  # type: ignore[attr-defined]
-        if not p.normal:
+        if p.only_in_disaster:  # type: ignore[attr-defined]
             data.unlocked_ids.append(p.pk)
         data.people.append(
             {

@@ -125,15 +125,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     today = today_tokyo()
-    normal_ids = set(
-        Person.objects.filter(access.person_normal_q(request.user))
-        .filter(pk__in=[p.pk for p in page])
-        .values_list("pk", flat=True)
-    )
     for p in page:
         level: int = getattr(p, "field_level", 0)
         p.age = p.age_on(today) if level >= FieldLevel.STANDARD else None  # type: ignore[attr-defined]
-    _audit_unlocks(request, "person_list", [p.pk for p in page if p.pk not in normal_ids])
+    _audit_unlocks(
+        request, "person_list", [p.pk for p in page if getattr(p, "only_in_disaster", False)]
+    )
     return render(
         request,
         "care/person_list.html",
