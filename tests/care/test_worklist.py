@@ -47,11 +47,11 @@ def test_never_contacted_first_then_longest_overdue_then_follow_ups(world: World
     contact(done, at=ago(2), follow_up_needed=True, follow_up_done_on=today_tokyo())
     response = world.client_for("staff_a").get(URL)
     assert response.status_code == 200
-    page = list(response.context["page"])
+    rows = response.context["rows"]
     # 高20日 is 13 days overdue, 中40日 10 days: the longest overdue comes first.
-    assert [p.name for p in page] == ["未接触", "高20日", "中40日", "要対応"]
-    assert [p.days_overdue for p in page] == [None, 13, 10, None]
-    assert page[3].follow_up_pending
+    assert [r["name"] for r in rows] == ["未接触", "高20日", "中40日", "要対応"]
+    assert [r["days_overdue"] for r in rows] == [None, 13, 10, None]
+    assert [r["follow_up_pending"] for r in rows] == [False, False, False, True]
 
 
 def test_the_worklist_shows_only_people_the_user_may_see(world: World) -> None:
