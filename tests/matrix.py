@@ -42,6 +42,8 @@ HOLDERS: dict[str, frozenset[str]] = {
     "care.view_figures": TEAM_STAFF | {"minsei"},
     "care.file_concern": STAFF_WITH_DISTRICTS | {"partner"},
     "care.handle_concerns": TEAM_STAFF,
+    "volunteers.view": TEAM_STAFF,
+    "volunteers.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

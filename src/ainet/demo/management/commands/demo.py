@@ -13,6 +13,7 @@ from tqdm import tqdm
 from ainet.demo import builder
 from ainet.demo.care_demo import build_care
 from ainet.demo.history import build_history
+from ainet.demo.volunteer_centre import build_volunteer_centre
 
 STEPS = ("municipality", "districts", "town blocks", "organisations", "accounts")
 HISTORY_STEPS = (
@@ -26,6 +27,7 @@ HISTORY_STEPS = (
     "facilities",
 )
 CARE_STEPS = ("people who need support",)
+CENTRE_STEPS = ("volunteer centre",)
 
 
 class Command(BaseCommand):
@@ -74,7 +76,7 @@ class Command(BaseCommand):
                     "(delete var/ainet.sqlite3 to start again)."
                 )
             return
-        total = len(STEPS) + len(HISTORY_STEPS) + len(CARE_STEPS)
+        total = len(STEPS) + len(HISTORY_STEPS) + len(CARE_STEPS) + len(CENTRE_STEPS)
         with tqdm(total=total, desc="demo", disable=quiet, unit="step") as bar:
 
             def progress(step: str) -> None:
@@ -85,5 +87,7 @@ class Command(BaseCommand):
                 ward = builder.build(progress)
                 build_history(ward, progress=progress)
                 build_care(ward, progress=progress)
+                build_volunteer_centre(ward)
+                progress("volunteer centre")
         if not quiet:
             self.stdout.write(self.style.SUCCESS("デモ区を作成しました / Demo ward built."))
