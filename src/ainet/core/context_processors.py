@@ -22,6 +22,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "audit": access.can(user, "core.view_audit_log"),
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
+            "care": access.can(user, "care.view"),
             "volunteers": access.can(user, "volunteers.view"),
             "facilities": access.can(user, "facilities.view"),
             "public_texts": access.can(user, "public.edit_translations"),

@@ -52,8 +52,8 @@
       layer.items.forEach(function (item) {
         if (item.lat === null || item.lng === null) { return; }
         var icon = L.divIcon({
-          className: "map-marker",
-          html: '<span class="map-marker__dot" style="background:' + layer.colour + '">' +
+          className: "ainet-map-marker",
+          html: '<span class="ainet-map-marker__dot" style="background:' + layer.colour + '">' +
                 layer.symbol + "</span>",
           iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10]
         });
