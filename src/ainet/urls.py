@@ -12,5 +12,6 @@ urlpatterns = [
     path("staff/plan/", include("ainet.plan.urls")),
     path("staff/community/", include("ainet.community.urls")),
     path("staff/reports/", include("ainet.reports.urls")),
+    path("staff/disaster/", include("ainet.disaster.urls")),
     path("api/v1/", api.urls),
 ]
