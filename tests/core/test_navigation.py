@@ -20,6 +20,8 @@ def test_exactly_one_menu_item_is_current_on_each_section(world: World) -> None:
         reverse("reports:indicators"): reverse("reports:indicators"),
         reverse("core:district_list"): reverse("core:district_list"),
         reverse("reports:district_index"): reverse("plan:overview"),
+        reverse("disaster:home"): reverse("disaster:home"),
+        reverse("disaster:evacuation_list"): reverse("disaster:home"),
     }
     for url, current in expectations.items():
         assert current_items(client.get(url).content.decode()) == [current], url

@@ -453,8 +453,8 @@ def proposal(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @staff_view("disaster.manage_plans")
+@require_POST
 def proposal_accept(request: HttpRequest) -> HttpResponse:
     pairs: list[tuple[int, int]] = []
     chosen = set(request.POST.getlist("person"))
@@ -550,8 +550,8 @@ def declare(request: HttpRequest) -> HttpResponse:
     return render(request, "disaster/declare.html", {"caps": _caps(request), "form": form}, status=status)
 
 
-@require_POST
 @staff_view("disaster.declare")
+@require_POST
 def declaration_end(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = get_object_or_404(
         DisasterDeclaration.objects.filter(access.municipality_q(request.user)), pk=pk
