@@ -37,7 +37,11 @@ def listed(world: World) -> dict[str, Any]:
         "consented": person(world, "同意 花子（架空）", disability="視覚障害（架空）"),
         "opt_out": person(world, "共有 太郎（架空）", basis=Basis.OPT_OUT, consent_on=None),
         "opted_out": person(
-            world, "除外 次郎（架空）", basis=Basis.OPT_OUT, consent_on=None, removal_requested_on=DAY
+            world,
+            "除外 次郎（架空）",
+            basis=Basis.OPT_OUT,
+            consent_on=None,
+            removal_requested_on=DAY,
         ),
         "ward_only": person(world, "区のみ 三郎（架空）", basis=Basis.WARD_ONLY, consent_on=None),
         "other": person(world, "市場 四郎（架空）", world.district_b),
@@ -84,7 +88,9 @@ def _events(action: str) -> list[AuditEvent]:
 
 def test_print_view_pdf_and_csv_are_audited(world: World, listed: dict[str, Any]) -> None:
     client = world.client_for("staff_a")
-    response = client.get(reverse("disaster:evacuation_list_print") + f"?district={world.district_a.code}")
+    response = client.get(
+        reverse("disaster:evacuation_list_print") + f"?district={world.district_a.code}"
+    )
     assert response.status_code == 200
     assert "同意 花子（架空）" in response.content.decode()
     response = client.get(reverse("disaster:evacuation_list_pdf"))
@@ -142,7 +148,10 @@ def test_plans_are_versioned(world: World) -> None:
     current = EvacuationPlan.objects.get(person=p)
     assert current.version == 2 and current.primary_supporter == s2
     versions = list(EvacuationPlanVersion.objects.filter(plan=current).order_by("version"))
-    assert [v.data["primary_supporter"]["name"] for v in versions] == ["支援 一郎（架空）", "支援 二郎（架空）"]
+    assert [v.data["primary_supporter"]["name"] for v in versions] == [
+        "支援 一郎（架空）",
+        "支援 二郎（架空）",
+    ]
     assert versions[1].change == "支援者の交代"
     history = client.get(reverse("disaster:plan_history", args=[p.pk])).content.decode()
     assert "支援 一郎（架空）" in history and "支援者の交代" in history
@@ -172,7 +181,10 @@ def test_other_districts_person_and_plan_are_404(world: World) -> None:
     p = person(world, "甲（架空）")
     plan(world, p, supporter(world, "支援（架空）"))
     for name in ("plan_detail", "plan_edit", "plan_history", "plan_print"):
-        assert world.client_for("staff_b").get(reverse(f"disaster:{name}", args=[p.pk])).status_code == 404
+        assert (
+            world.client_for("staff_b").get(reverse(f"disaster:{name}", args=[p.pk])).status_code
+            == 404
+        )
 
 
 def test_plan_prints_for_person_and_each_supporter_are_audited(world: World) -> None:
@@ -188,7 +200,10 @@ def test_plan_prints_for_person_and_each_supporter_are_audited(world: World) -> 
         response = client.get(url)
         assert response.status_code == 200 and response.content.startswith(b"%PDF")
     other = supporter(world, "無関係（架空）")
-    assert client.get(reverse("disaster:plan_print_supporter", args=[p.pk, other.pk])).status_code == 404
+    assert (
+        client.get(reverse("disaster:plan_print_supporter", args=[p.pk, other.pk])).status_code
+        == 404
+    )
     prints = _events("print")
     assert [(e.details["for"], e.details["supporter"]) for e in prints] == [
         ("person", None),
@@ -213,7 +228,11 @@ def test_proposal_and_accept_create_draft_plans(world: World) -> None:
     response = client.get(reverse("disaster:proposal") + "?max_distance_m=500&run=1")
     assert response.status_code == 200
     result = response.context["result"]
-    assert {r.person.name for r in result.rows} == {"単独 花子（架空）", "二人 太郎（架空）", "遠方 次郎（架空）"}
+    assert {r.person.name for r in result.rows} == {
+        "単独 花子（架空）",
+        "二人 太郎（架空）",
+        "遠方 次郎（架空）",
+    }
     assert result.covered == 2 and result.proven_optimal
     assert [r.person.name for r in result.uncovered] == ["遠方 次郎（架空）"]
     pairs = [f"{r.person.pk}:{s.pk}" for r in result.covered_rows for s, _d in r.supporters]
@@ -224,7 +243,10 @@ def test_proposal_and_accept_create_draft_plans(world: World) -> None:
     assert response.status_code == 302
     drafts = {p.person.name: p for p in EvacuationPlan.objects.filter(status=PlanStatus.DRAFT)}
     assert set(drafts) == {"単独 花子（架空）", "二人 太郎（架空）"}
-    assert {drafts["二人 太郎（架空）"].primary_supporter, drafts["二人 太郎（架空）"].backup_supporter} == {s1, s2}
+    assert {
+        drafts["二人 太郎（架空）"].primary_supporter,
+        drafts["二人 太郎（架空）"].backup_supporter,
+    } == {s1, s2}
     assert drafts["単独 花子（架空）"].consent_on is None
     # accepting the same proposal again changes nothing: both now have plans
     client.post(reverse("disaster:proposal_accept"), {"person": [alone.pk], "pair": pairs})
@@ -256,7 +278,9 @@ def test_replanning_keeps_still_valid_assignments(world: World) -> None:
 
 
 def test_declare_end_expiry_and_unlock_audit(world: World) -> None:
-    hidden = person(world, "区のみ（架空）", basis=Basis.OPT_OUT, consent_on=None, removal_requested_on=DAY)
+    hidden = person(
+        world, "区のみ（架空）", basis=Basis.OPT_OUT, consent_on=None, removal_requested_on=DAY
+    )
     admin = world.client_for("ward_admin")
     response = admin.post(
         reverse("disaster:declare"),
@@ -277,7 +301,10 @@ def test_declare_end_expiry_and_unlock_audit(world: World) -> None:
     # the banner is on every staff page
     assert "disaster-banner" in minsei.get(reverse("core:home")).content.decode()
     # a staff member of another district sees no banner for district A only
-    assert "disaster-banner" not in world.client_for("staff_b").get(reverse("core:home")).content.decode()
+    assert (
+        "disaster-banner"
+        not in world.client_for("staff_b").get(reverse("core:home")).content.decode()
+    )
     # ending it: the next request no longer shows the person
     assert admin.post(reverse("disaster:declaration_end", args=[declaration.pk])).status_code == 302
     assert AuditEvent.objects.filter(action="disaster.ended").count() == 1
@@ -292,7 +319,10 @@ def test_declare_end_expiry_and_unlock_audit(world: World) -> None:
 def test_disaster_mode_expires_by_itself_and_history_shows_it(world: World) -> None:
     hidden = person(world, "区のみ（架空）", basis=Basis.WARD_ONLY, consent_on=None)
     declaration = services.declare(
-        world.users["ward_admin"], world.ward, reason="台風（訓練）", duration=datetime.timedelta(hours=1)
+        world.users["ward_admin"],
+        world.ward,
+        reason="台風（訓練）",
+        duration=datetime.timedelta(hours=1),
     )
     assert "区のみ（架空）" in names_on_list(world, "minsei")
     DisasterDeclaration.objects.filter(pk=declaration.pk).update(
@@ -301,7 +331,11 @@ def test_disaster_mode_expires_by_itself_and_history_shows_it(world: World) -> N
     )
     assert "区のみ（架空）" not in names_on_list(world, "minsei")
     assert hidden.pk
-    page = world.client_for("ward_admin", "en").get(reverse("disaster:declaration_list")).content.decode()
+    page = (
+        world.client_for("ward_admin", "en")
+        .get(reverse("disaster:declaration_list"))
+        .content.decode()
+    )
     assert "台風（訓練）" in page and "Expired" in page
 
 
@@ -311,8 +345,15 @@ def test_declare_validation(world: World) -> None:
     assert response.status_code == 400
     assert not DisasterDeclaration.objects.exists()
     with pytest.raises(ValidationError):
-        services.declare(world.users["ward_admin"], world.ward, reason="x", duration=datetime.timedelta(days=8))
-    assert world.client_for("staff_a").post(reverse("disaster:declare"), {"reason": "x", "hours": 1}).status_code == 403
+        services.declare(
+            world.users["ward_admin"], world.ward, reason="x", duration=datetime.timedelta(days=8)
+        )
+    assert (
+        world.client_for("staff_a")
+        .post(reverse("disaster:declare"), {"reason": "x", "hours": 1})
+        .status_code
+        == 403
+    )
     access.forget(world.users["ward_admin"])
 
 
@@ -320,7 +361,10 @@ def test_shelters_page_lists_shelters_with_capacity(world: World) -> None:
     from ainet.facilities.models import Facility
 
     Facility.objects.create(
-        municipality=world.ward, kind="welfare_shelter", name="福祉避難所（架空）", opened_on=DAY,
+        municipality=world.ward,
+        kind="welfare_shelter",
+        name="福祉避難所（架空）",
+        opened_on=DAY,
         **({"capacity": 30} if hasattr(Facility, "capacity") else {}),
     )
     page = world.client_for("staff_a").get(reverse("disaster:shelters")).content.decode()

@@ -46,9 +46,7 @@ def rows(
     current = ListEntry.objects.filter(list_kind=ListKind.EVACUATION, left_on__isnull=True)
     people = (
         Person.objects.for_user(user)
-        .filter(
-            list_entries__list_kind=ListKind.EVACUATION, list_entries__left_on__isnull=True
-        )
+        .filter(list_entries__list_kind=ListKind.EVACUATION, list_entries__left_on__isnull=True)
         .select_related("district", "town")
         .prefetch_related(
             Prefetch("list_entries", queryset=current, to_attr="evacuation_entries"), "needs"
@@ -91,7 +89,9 @@ def rows(
     return result
 
 
-def audit_unlocks(user: Any, people: list[Person], *, page: str, request: Any = None, municipality: Any = None) -> None:
+def audit_unlocks(
+    user: Any, people: list[Person], *, page: str, request: Any = None, municipality: Any = None
+) -> None:
     """Record that disaster mode let `user` see these people (law art. 49-11(3))."""
     ids = sorted(p.pk for p in people)
     if not ids:

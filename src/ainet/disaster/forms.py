@@ -13,6 +13,7 @@ from ainet.disaster import proposals
 from ainet.disaster.models import EvacuationPlan
 from ainet.disaster.services import DEFAULT_DURATION, MAX_DURATION, PlanInput
 from ainet.disaster.shelters import shelter_queryset
+from ainet.facilities.models import Facility
 
 
 class ListFilterForm(forms.Form):
@@ -43,8 +44,8 @@ class PlanForm(forms.Form):
         label=_("Needs two supporters"),
         help_text=_("Both the primary and the backup supporter come to help."),
     )
-    destination_facility = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+    destination_facility: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=Facility.objects.none(),
         required=False,
         label=_("Destination: evacuation site or welfare shelter"),
     )
@@ -54,7 +55,9 @@ class PlanForm(forms.Form):
         label=_("Destination: other place"),
         help_text=_("For example a relative's house, when it is not in the list."),
     )
-    route_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Route"))
+    route_notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Route")
+    )
     what_to_take = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("What to take")
     )
@@ -83,18 +86,24 @@ class PlanForm(forms.Form):
         required=False,
         label=_("Consent given on"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Required: a plan is shared with its supporters only with the person's consent."),
+        help_text=_(
+            "Required: a plan is shared with its supporters only with the person's consent."
+        ),
     )
-    consent_note = forms.CharField(
-        required=False, max_length=300, label=_("How consent was given")
+    consent_note = forms.CharField(required=False, max_length=300, label=_("How consent was given"))
+    change = forms.CharField(
+        required=False, max_length=300, label=_("What changed (for the history)")
     )
-    change = forms.CharField(required=False, max_length=300, label=_("What changed (for the history)"))
 
-    def __init__(self, *args: Any, user: Any, person: Person, show_care: bool, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: Any, person: Person, show_care: bool, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        supporters = Supporter.objects.for_user(user).filter(
-            municipality=person.municipality, is_active=True
-        ).order_by("district__code", "name_kana", "name")
+        supporters = (
+            Supporter.objects.for_user(user)
+            .filter(municipality=person.municipality, is_active=True)
+            .order_by("district__code", "name_kana", "name")
+        )
         self.fields["primary_supporter"].queryset = supporters  # type: ignore[attr-defined]
         self.fields["backup_supporter"].queryset = supporters  # type: ignore[attr-defined]
         self.fields["destination_facility"].queryset = shelter_queryset(person.municipality)  # type: ignore[attr-defined]

@@ -270,7 +270,9 @@ class EvacuationPlanVersion(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices)
     data = models.JSONField(_("contents"))
     change = models.CharField(_("what changed"), max_length=300, blank=True)
-    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     saved_at = models.DateTimeField(_("saved"), default=timezone.now)
 
     class Meta:

@@ -20,8 +20,8 @@ PrintUnavailable = BookletUnavailable
 def render_pdf(template: str, context: dict[str, Any]) -> bytes:
     """Render `template` (HTML) with the print stylesheet to PDF bytes."""
     try:
-        from weasyprint import CSS, HTML
-        from weasyprint.text.fonts import FontConfiguration
+        from weasyprint import CSS, HTML  # type: ignore[import-untyped]
+        from weasyprint.text.fonts import FontConfiguration  # type: ignore[import-untyped]
     except (OSError, ImportError) as exc:  # Pango is a system library, not a wheel
         raise PrintUnavailable from exc
     html = render_to_string(template, context)

@@ -86,7 +86,9 @@ class Proposal:
         return [r for r in self.rows if r.covered]
 
 
-def _people(user: Any, municipality: Municipality, replan: bool) -> tuple[list[Person], list[Person]]:
+def _people(
+    user: Any, municipality: Municipality, replan: bool
+) -> tuple[list[Person], list[Person]]:
     without_plan = Q(evacuation_plan__isnull=True)
     if replan:
         gone = Q(evacuation_plan__primary_supporter__is_active=False) | Q(
@@ -126,7 +128,10 @@ def build(
     supporters = list(
         Supporter.objects.for_user(user)
         .filter(municipality=municipality, lat__isnull=False, lng__isnull=False)
-        .filter(Q(is_active=True) | Q(pk__in=[s.pk for pl in plans.values() if pl for s in pl.supporters]))
+        .filter(
+            Q(is_active=True)
+            | Q(pk__in=[s.pk for pl in plans.values() if pl for s in pl.supporters])
+        )
         .select_related("district")
         .order_by("pk")
     )

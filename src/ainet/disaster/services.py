@@ -146,7 +146,9 @@ def snapshot(plan: EvacuationPlan) -> dict[str, Any]:
     return data
 
 
-def supporter_loads(supporter_ids: Iterable[int], *, excluding: Iterable[int] = ()) -> dict[int, int]:
+def supporter_loads(
+    supporter_ids: Iterable[int], *, excluding: Iterable[int] = ()
+) -> dict[int, int]:
     """How many plans name each supporter (primary or backup), leaving out the plans of
     the people in `excluding`."""
     ids = list(supporter_ids)
@@ -162,7 +164,9 @@ def supporter_loads(supporter_ids: Iterable[int], *, excluding: Iterable[int] = 
     return loads
 
 
-def _check_supporters(user: Any, person: Person, data: PlanInput, plan: EvacuationPlan | None) -> None:
+def _check_supporters(
+    user: Any, person: Person, data: PlanInput, plan: EvacuationPlan | None
+) -> None:
     errors: dict[str, Any] = {}
     visible = Supporter.objects.for_user(user)
     for role in ("primary_supporter", "backup_supporter"):
@@ -184,16 +188,17 @@ def _check_supporters(user: Any, person: Person, data: PlanInput, plan: Evacuati
     if data.needs_two_supporters and (
         data.primary_supporter is None or data.backup_supporter is None
     ):
-        errors.setdefault(
-            "backup_supporter", _("This person needs two supporters: choose both.")
-        )
+        errors.setdefault("backup_supporter", _("This person needs two supporters: choose both."))
     if errors:
         raise ValidationError(errors)
     # capacity: a new supporter of this plan must have room left
     chosen = [s for s in (data.primary_supporter, data.backup_supporter) if s is not None]
     before = {s.pk for s in (plan.supporters if plan else [])}
     loads = supporter_loads([s.pk for s in chosen], excluding=[person.pk])
-    for role, s in (("primary_supporter", data.primary_supporter), ("backup_supporter", data.backup_supporter)):
+    for role, s in (
+        ("primary_supporter", data.primary_supporter),
+        ("backup_supporter", data.backup_supporter),
+    ):
         if s is not None and s.pk not in before and loads[s.pk] >= s.evacuation_capacity:
             errors[role] = _("This supporter has no evacuation capacity left.")
     if errors:
@@ -204,9 +209,16 @@ def _check_destination(person: Person, data: PlanInput) -> None:
     from ainet.disaster.shelters import shelter_queryset
 
     facility = data.destination_facility
-    if facility is not None and not shelter_queryset(person.municipality).filter(pk=facility.pk).exists():
+    if (
+        facility is not None
+        and not shelter_queryset(person.municipality).filter(pk=facility.pk).exists()
+    ):
         raise ValidationError(
-            {"destination_facility": _("Choose an evacuation site or welfare shelter from the list.")}
+            {
+                "destination_facility": _(
+                    "Choose an evacuation site or welfare shelter from the list."
+                )
+            }
         )
 
 
@@ -317,7 +329,9 @@ def accept_assignments(
     supporters = {
         s.pk: s
         for s in Supporter.objects.for_user(user).filter(
-            municipality=municipality, is_active=True, pk__in=[s for v in by_person.values() for s in v]
+            municipality=municipality,
+            is_active=True,
+            pk__in=[s for v in by_person.values() for s in v],
         )
     }
     loads = supporter_loads(list(supporters), excluding=list(people))
@@ -346,14 +360,14 @@ def accept_assignments(
         )
         if ok:
             for s in chosen:
-                assert s is not None
-                if loads.get(s.pk, 0) >= s.evacuation_capacity:
+                if s is not None and loads.get(s.pk, 0) >= s.evacuation_capacity:
                     ok = False
         if not ok or person is None:
             skipped.append(str(person_id))
             continue
         ordered = sorted(
-            (s for s in chosen if s is not None), key=lambda s: (proposals.distance_m(person, s), s.pk)
+            (s for s in chosen if s is not None),
+            key=lambda s: (proposals.distance_m(person, s), s.pk),
         )
         for s in ordered:
             loads[s.pk] = loads.get(s.pk, 0) + 1

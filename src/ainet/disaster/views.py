@@ -31,7 +31,7 @@ from ainet.disaster.forms import DeclareForm, ListFilterForm, PlanForm, Proposal
 from ainet.disaster.models import EvacuationPlan
 from ainet.disaster.shelters import shelter_rows
 
-# --- Helpers --------------------------------------------------------------------------------
+# --- Helpers ----------------------------------------------------------------------------------
 
 
 def _home_municipality(request: HttpRequest) -> Municipality:
@@ -65,7 +65,9 @@ def _person(request: HttpRequest, pk: int) -> tuple[Person, access.PersonAccess]
     return person, seen
 
 
-def _audit_person_unlock(request: HttpRequest, person: Person, seen: access.PersonAccess, page: str) -> None:
+def _audit_person_unlock(
+    request: HttpRequest, person: Person, seen: access.PersonAccess, page: str
+) -> None:
     if seen.via_disaster_mode:
         evaclist.audit_unlocks(request.user, [person], page=page, request=request)
 
@@ -73,12 +75,16 @@ def _audit_person_unlock(request: HttpRequest, person: Person, seen: access.Pers
 def _plan_of(person: Person) -> EvacuationPlan | None:
     return (
         EvacuationPlan.objects.filter(person=person)
-        .select_related("primary_supporter", "backup_supporter", "destination_facility", "updated_by")
+        .select_related(
+            "primary_supporter", "backup_supporter", "destination_facility", "updated_by"
+        )
         .first()
     )
 
 
-def _filtered_rows(request: HttpRequest) -> tuple[ListFilterForm, list[evaclist.Row], dict[str, Any]]:
+def _filtered_rows(
+    request: HttpRequest,
+) -> tuple[ListFilterForm, list[evaclist.Row], dict[str, Any]]:
     user = request.user
     districts = District.objects.for_user(user).order_by("sort_order", "code")
     associations = evaclist.associations_for(user)
@@ -141,7 +147,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- The evacuation-help list -------------------------------------------------------------------
+# --- The evacuation-help list -----------------------------------------------------------------
 
 
 @require_GET
@@ -167,7 +173,13 @@ def evacuation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _audit_output(request: HttpRequest, action: str, what: str, rows: list[evaclist.Row], selection: dict[str, Any]) -> None:
+def _audit_output(
+    request: HttpRequest,
+    action: str,
+    what: str,
+    rows: list[evaclist.Row],
+    selection: dict[str, Any],
+) -> None:
     people = [r.person for r in rows]
     municipality = people[0].municipality if people else _home_municipality(request)
     audit.record(
@@ -183,12 +195,17 @@ def _audit_output(request: HttpRequest, action: str, what: str, rows: list[evacl
         },
     )
     evaclist.audit_unlocks(
-        request.user, [r.person for r in rows if r.unlocked], page=what, request=request,
+        request.user,
+        [r.person for r in rows if r.unlocked],
+        page=what,
+        request=request,
         municipality=municipality,
     )
 
 
-def _list_context(request: HttpRequest, rows: list[evaclist.Row], selection: dict[str, Any]) -> dict[str, Any]:
+def _list_context(
+    request: HttpRequest, rows: list[evaclist.Row], selection: dict[str, Any]
+) -> dict[str, Any]:
     return {
         "groups": _group_by_district(rows),
         "scope_label": _scope_label(selection),
@@ -230,10 +247,19 @@ def evacuation_list_csv(request: HttpRequest) -> HttpResponse:
     _form, rows, selection = _filtered_rows(request)
     _audit_output(request, audit.Action.EXPORT, "evacuation_list_csv", rows, selection)
     header = [
-        _("District"), _("Name"), _("Furigana"), _("Address"), _("Phone"),
-        _("Reason help is needed"), _("Legal basis"), _("Consent given on"),
-        _("Removal requested on"), _("Primary supporter"), _("Backup supporter"),
-        _("Destination"), _("Plan"),
+        _("District"),
+        _("Name"),
+        _("Furigana"),
+        _("Address"),
+        _("Phone"),
+        _("Reason help is needed"),
+        _("Legal basis"),
+        _("Consent given on"),
+        _("Removal requested on"),
+        _("Primary supporter"),
+        _("Backup supporter"),
+        _("Destination"),
+        _("Plan"),
     ]
     body = [
         [
@@ -254,10 +280,12 @@ def evacuation_list_csv(request: HttpRequest) -> HttpResponse:
         for r in rows
     ]
     stamp = today_tokyo().strftime("%Y%m%d")
-    return csv_response(f"避難行動要支援者名簿-{stamp}.csv", header, body, request.GET.get("encoding", "utf-8"))
+    return csv_response(
+        f"避難行動要支援者名簿-{stamp}.csv", header, body, request.GET.get("encoding", "utf-8")
+    )
 
 
-# --- Individual evacuation plans ------------------------------------------------------------------
+# --- Individual evacuation plans --------------------------------------------------------------
 
 
 @require_GET
@@ -277,7 +305,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         .values_list("pk", flat=True)
     )
     evaclist.audit_unlocks(
-        request.user, [p.person for p in plans if p.person_id in unlocked_ids], page="plan_list",
+        request.user,
+        [p.person for p in plans if p.person_id in unlocked_ids],
+        page="plan_list",
         request=request,
     )
     return render(
@@ -302,7 +332,9 @@ def plan_detail(request: HttpRequest, person_pk: int) -> HttpResponse:
             "plan": plan,
             "show_care": seen.level >= access.FieldLevel.FULL,
             "via_disaster_mode": seen.via_disaster_mode,
-            "entry": person.list_entries.filter(list_kind="evacuation", left_on__isnull=True).first(),
+            "entry": person.list_entries.filter(
+                list_kind="evacuation", left_on__isnull=True
+            ).first(),
         },
     )
 
@@ -335,7 +367,10 @@ def plan_edit(request: HttpRequest, person_pk: int) -> HttpResponse:
         status = 400
     else:
         form = PlanForm(
-            initial=PlanForm.initial_for(plan, person), user=request.user, person=person, show_care=show_care
+            initial=PlanForm.initial_for(plan, person),
+            user=request.user,
+            person=person,
+            show_care=show_care,
         )
     return render(
         request,
@@ -361,7 +396,13 @@ def plan_history(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(
         request,
         "disaster/plan_history.html",
-        {"caps": _caps(request), "person": person, "plan": plan, "versions": versions, "show_care": show_care},
+        {
+            "caps": _caps(request),
+            "person": person,
+            "plan": plan,
+            "versions": versions,
+            "show_care": show_care,
+        },
     )
 
 
@@ -418,7 +459,7 @@ def plan_print_supporter(request: HttpRequest, person_pk: int, supporter_pk: int
     return _plan_print(request, person_pk, supporter_pk)
 
 
-# --- Supporter assignment -----------------------------------------------------------------------
+# --- Supporter assignment ---------------------------------------------------------------------
 
 
 @require_GET
@@ -440,8 +481,10 @@ def proposal(request: HttpRequest) -> HttpResponse:
             .values_list("pk", flat=True)
         )
         evaclist.audit_unlocks(
-            request.user, [r.person for r in result.rows if r.person.pk in unlocked],
-            page="proposal", request=request,
+            request.user,
+            [r.person for r in result.rows if r.person.pk in unlocked],
+            page="proposal",
+            request=request,
         )
     elif request.GET:
         status = 400
@@ -476,19 +519,25 @@ def proposal_accept(request: HttpRequest) -> HttpResponse:
     if result.created or result.updated:
         messages.success(
             request,
-            _("%(created)d draft plans created, %(updated)d re-planned. Record each person's consent to complete them.")
+            _(
+                "%(created)d draft plans created, %(updated)d re-planned. "
+                "Record each person's consent to complete them."
+            )
             % {"created": len(result.created), "updated": len(result.updated)},
         )
     if result.skipped:
         messages.warning(
             request,
-            _("%(count)d people were left out: the proposal was no longer valid for them. Run it again.")
+            _(
+                "%(count)d people were left out: the proposal was no longer valid for them. "
+                "Run it again."
+            )
             % {"count": len(result.skipped)},
         )
     return redirect("disaster:plan_list")
 
 
-# --- Shelters ---------------------------------------------------------------------------------------
+# --- Shelters ---------------------------------------------------------------------------------
 
 
 @require_GET
@@ -498,7 +547,7 @@ def shelters(request: HttpRequest) -> HttpResponse:
     return render(request, "disaster/shelters.html", {"caps": _caps(request), "rows": rows})
 
 
-# --- Disaster mode ------------------------------------------------------------------------------------
+# --- Disaster mode ----------------------------------------------------------------------------
 
 
 @require_GET
@@ -513,10 +562,18 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
     )
     for d in declarations:
         d.state = (  # type: ignore[attr-defined]
-            "ended" if d.ended_at is not None else ("expired" if d.expires_at <= now else ("in_force" if d.starts_at <= now else "future"))
+            "ended"
+            if d.ended_at is not None
+            else (
+                "expired"
+                if d.expires_at <= now
+                else ("in_force" if d.starts_at <= now else "future")
+            )
         )
     return render(
-        request, "disaster/declaration_list.html", {"caps": _caps(request), "declarations": declarations}
+        request,
+        "disaster/declaration_list.html",
+        {"caps": _caps(request), "declarations": declarations},
     )
 
 
@@ -547,7 +604,9 @@ def declare(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         form = DeclareForm(districts=districts)
-    return render(request, "disaster/declare.html", {"caps": _caps(request), "form": form}, status=status)
+    return render(
+        request, "disaster/declare.html", {"caps": _caps(request), "form": form}, status=status
+    )
 
 
 @staff_view("disaster.declare")
