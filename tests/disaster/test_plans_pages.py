@@ -369,3 +369,18 @@ def test_shelters_page_lists_shelters_with_capacity(world: World) -> None:
     )
     page = world.client_for("staff_a").get(reverse("disaster:shelters")).content.decode()
     assert "福祉避難所（架空）" in page
+
+
+def test_demo_plans_are_synthetic_and_respect_capacity(world: World) -> None:
+    from ainet.disaster.demo import build_disaster_plans
+
+    people = [person(world, f"デモ {i}（架空）") for i in range(5)]
+    s = supporter(world, "デモ支援（架空）", capacity=2)
+    supporter(world, "デモ支援二（架空）", capacity=1, north=0.002)
+    made = build_disaster_plans(world.ward, world.users["ward_admin"])
+    assert made == 2  # 3 places: the first plan takes two supporters, the second the last
+    plans = list(EvacuationPlan.objects.all())
+    assert all("（デモ）" in p.route_notes for p in plans)
+    assert all(p.versions.count() == 1 for p in plans)
+    assert services.supporter_loads([s.pk])[s.pk] <= s.evacuation_capacity
+    assert {p.person for p in plans} <= set(people)
