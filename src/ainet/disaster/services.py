@@ -247,7 +247,7 @@ def save_plan(
         )
     if data.consent_on > timezone.localdate():
         raise ValidationError({"consent_on": _("The consent date cannot be in the future.")})
-    plan = EvacuationPlan.objects.select_for_update().filter(person=person).first()
+    plan = EvacuationPlan.objects.select_for_update().filter(person=person).order_by("pk").first()
     _check_supporters(user, person, data, plan)
     _check_destination(person, data)
     created = plan is None
