@@ -20,6 +20,9 @@ def test_exactly_one_menu_item_is_current_on_each_section(world: World) -> None:
         reverse("reports:indicators"): reverse("reports:indicators"),
         reverse("core:district_list"): reverse("core:district_list"),
         reverse("reports:district_index"): reverse("plan:overview"),
+        reverse("care:person_list"): reverse("care:person_list"),
+        reverse("care:worklist"): reverse("care:person_list"),
+        reverse("care:support_map"): reverse("care:person_list"),
         reverse("disaster:home"): reverse("disaster:home"),
         reverse("disaster:evacuation_list"): reverse("disaster:home"),
     }

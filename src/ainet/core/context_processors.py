@@ -22,6 +22,8 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "audit": access.can(user, "core.view_audit_log"),
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
+            "care": access.can(user, "care.view"),
+            "volunteers": access.can(user, "volunteers.view"),
             "disaster": access.can(user, "disaster.view_list"),
         },
         "disaster_mode": _disaster_mode(user),

@@ -12,7 +12,9 @@ from django.db import transaction
 from tqdm import tqdm
 
 from ainet.demo import builder
+from ainet.demo.care_demo import build_care
 from ainet.demo.history import build_history
+from ainet.demo.volunteer_centre import build_volunteer_centre
 from ainet.disaster.demo import build_disaster_plans
 
 STEPS = ("municipality", "districts", "town blocks", "organisations", "accounts")
@@ -26,6 +28,8 @@ HISTORY_STEPS = (
     "volunteers",
     "facilities",
 )
+CARE_STEPS = ("people who need support",)
+CENTRE_STEPS = ("volunteer centre",)
 
 
 class Command(BaseCommand):
@@ -74,7 +78,7 @@ class Command(BaseCommand):
                     "(delete var/ainet.sqlite3 to start again)."
                 )
             return
-        total = len(STEPS) + len(HISTORY_STEPS) + 1
+        total = len(STEPS) + len(HISTORY_STEPS) + len(CARE_STEPS) + len(CENTRE_STEPS) + 1
         with tqdm(total=total, desc="demo", disable=quiet, unit="step") as bar:
 
             def progress(step: str) -> None:
@@ -84,6 +88,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 ward = builder.build(progress)
                 build_history(ward, progress=progress)
+                build_care(ward, progress=progress)
+                build_volunteer_centre(ward)
+                progress("volunteer centre")
                 build_disaster_plans(ward, get_user_model().objects.get(username="ward-admin"))
                 progress("evacuation plans")
         if not quiet:
