@@ -34,6 +34,9 @@ HOLDERS: dict[str, frozenset[str]] = {
     "plan.record": TEAM_STAFF,
     "community.view": STAFF_WITH_DISTRICTS,
     "community.manage": TEAM_STAFF,
+    "disaster.safety_record": STAFF_WITH_DISTRICTS | {"volunteer"},
+    "disaster.safety_manage": frozenset({"ward_admin", "staff_a", "staff_b"}),
+    "disaster.safety_open": frozenset({"ward_admin"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

@@ -12,5 +12,6 @@ urlpatterns = [
     path("staff/plan/", include("ainet.plan.urls")),
     path("staff/community/", include("ainet.community.urls")),
     path("staff/reports/", include("ainet.reports.urls")),
+    path("staff/disaster/safety/", include("ainet.disaster.safety_urls")),
     path("api/v1/", api.urls),
 ]
