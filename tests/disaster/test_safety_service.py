@@ -300,7 +300,7 @@ def test_concurrent_updates_to_one_person_all_stay_and_the_newest_is_latest(
                     note=f"n{i}",
                 )
                 results.append((k, got.created))
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import translation
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone, translation
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
@@ -101,8 +102,9 @@ def _update_out(update: SafetyUpdate) -> dict[str, Any]:
         "status": update.status,
         "evacuated_to": update.evacuated_to,
         "note": update.note,
-        "observed_at": update.observed_at,
-        "received_at": update.received_at,
+        # In Tokyo time whether the row was just written or read back (replays answer alike).
+        "observed_at": timezone.localtime(update.observed_at),
+        "received_at": timezone.localtime(update.received_at),
         "recorded_by": update.recorded_by.get_username(),
     }
 
@@ -212,9 +214,7 @@ def update_list(
     description="Re-send with the same key and content until an answer arrives: 201 stored, "
     "200 stored before. A key used for different content answers 409 and stores nothing.",
 )
-def update_create(
-    request: HttpRequest, campaign_id: int, payload: UpdateIn
-) -> tuple[int, dict[str, Any]] | HttpResponse:
+def update_create(request: HttpRequest, campaign_id: int, payload: UpdateIn) -> HttpResponse:
     _require(request, "disaster.safety_record")
     campaign = _campaign(request, campaign_id)
     try:
@@ -230,6 +230,10 @@ def update_create(
             request=request,
         )
     except safety.SafetyError as error:
-        message = _both(error.text)
-        return error.status, {"detail": message, "code": error.code}
-    return (201 if recorded.created else 200), _update_out(recorded.update)
+        body = {"detail": _both(error.text), "code": error.code}
+        return JsonResponse(body, status=error.status)
+    return JsonResponse(
+        _update_out(recorded.update),
+        status=201 if recorded.created else 200,
+        encoder=DjangoJSONEncoder,
+    )
