@@ -3,16 +3,18 @@ confirm, and recording their status so that nothing acknowledged is lost or stor
 
 Idempotency: the client generates one key per observation and re-sends it with the same
 content until it gets an answer. `(campaign, idempotency_key)` is UNIQUE in the database, so
-of two racing requests with one key exactly one insert wins; the loser (IntegrityError inside
-a savepoint) and every later replay compare their content with the stored row: the same → the
-stored update is the answer (created=False), different → `SafetyError(409)`, nothing stored.
+of two racing requests with one key exactly one insert wins; the loser and every later replay
+compare their content with the stored row: the same → the stored update is the answer
+(created=False), different → `SafetyError(409)`, nothing stored.
 
-Latest status: every insert also advances `SafetyLatest` for the person in the same
-transaction. The row is locked (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE
-transactions already serialise writers); a first insert that races another first insert
-loses on the UNIQUE (campaign, person) constraint and then takes the lock on the winner's
-row. The newest update is the one with the greatest (observed_at, id), so the outcome does
-not depend on which request commits first, and every update stays in the history.
+Both writes are single statements, so a request makes few round trips: the update is
+`INSERT … ON CONFLICT (campaign, idempotency_key) DO NOTHING RETURNING id` (no row back: the
+key was taken — on PostgreSQL the statement first waits for a racing insert of the same key
+to commit or roll back), and the latest status is an upsert
+`INSERT … ON CONFLICT (campaign, person) DO UPDATE`, which takes the row lock and keeps the
+update with the greatest (observed_at, id). So the outcome does not depend on which request
+commits first, and every update stays in the history. On SQLite the IMMEDIATE transactions
+serialise writers as well.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -135,11 +137,13 @@ def in_campaign_q(campaign: SafetyCampaign, prefix: str = "") -> Q:
     listed = Exists(
         ListEntry.objects.filter(person=outer, list_kind=ListKind.EVACUATION, left_on__isnull=True)
     )
-    q = Q(listed) & Q(**{f"{prefix}municipality_id": campaign.municipality_id})
-    district_ids = campaign_district_ids(campaign)
-    if district_ids is not None:
-        q &= Q(**{f"{prefix}district_id__in": sorted(district_ids)})
-    return q
+    # The campaign's districts as a subquery (none chosen: every district), so that one
+    # query decides whether a person is in the campaign.
+    chosen = SafetyCampaign.districts.through.objects.filter(safetycampaign_id=campaign.pk)
+    in_districts = ~Q(Exists(chosen)) | Q(
+        **{f"{prefix}district_id__in": chosen.values("district_id")}
+    )
+    return Q(listed) & Q(**{f"{prefix}municipality_id": campaign.municipality_id}) & in_districts
 
 
 def campaign_district_ids(campaign: SafetyCampaign) -> frozenset[int] | None:
@@ -304,47 +308,58 @@ def record_update(
     evacuated_to, observed_at = _validate(key, status, evacuated_to, note, observed_at)
     content = (actor, person_id, status, evacuated_to, note, observed_at)
 
-    stored = SafetyUpdate.objects.filter(campaign=campaign, idempotency_key=key).first()
-    if stored is not None:
-        return _replay(stored, *content)
+    def replay_or(error: SafetyError) -> Recorded:
+        # A re-sent update is answered as the first time even when it could not be stored
+        # now (the campaign closed, the person is no longer visible).
+        stored = SafetyUpdate.objects.filter(campaign=campaign, idempotency_key=key).first()
+        if stored is not None:
+            return _replay(stored, *content)
+        raise error
+
     if not campaign.is_open:
-        raise SafetyError(
-            422,
-            "campaign_closed",
-            gettext_lazy("This campaign is closed; updates are no longer accepted."),
+        return replay_or(
+            SafetyError(
+                422,
+                "campaign_closed",
+                gettext_lazy("This campaign is closed; updates are no longer accepted."),
+            )
         )
     found: Any = campaign_people(actor, campaign).filter(pk=person_id)
     found = found.values_list("pk", "unlocked").first()
     if found is None:
         if Person.objects.for_user(actor).filter(pk=person_id).exists():
-            raise SafetyError(
-                422,
-                "not_in_campaign",
-                gettext_lazy("This person is not among the people this campaign confirms."),
+            return replay_or(
+                SafetyError(
+                    422,
+                    "not_in_campaign",
+                    gettext_lazy("This person is not among the people this campaign confirms."),
+                )
             )
-        raise SafetyError(
-            404, "person_not_found", gettext_lazy("No such person among the people you see.")
+        return replay_or(
+            SafetyError(
+                404, "person_not_found", gettext_lazy("No such person among the people you see.")
+            )
         )
     _pk, unlocked = found
 
+    update = SafetyUpdate(
+        campaign=campaign,
+        person_id=person_id,
+        idempotency_key=key,
+        status=status,
+        evacuated_to=evacuated_to,
+        note=note,
+        observed_at=observed_at or timezone.now(),
+        recorded_by=actor,
+        received_at=timezone.now(),
+    )
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                update = SafetyUpdate.objects.create(
-                    campaign=campaign,
-                    person_id=person_id,
-                    idempotency_key=key,
-                    status=status,
-                    evacuated_to=evacuated_to,
-                    note=note,
-                    observed_at=observed_at or timezone.now(),
-                    recorded_by=actor,
-                )
-        except IntegrityError:
-            # Another request with this key committed first: answer as a replay of it.
+        if not _insert_once(update):
+            # The key is taken: a replay, or a racing request with this key that committed
+            # first (ON CONFLICT waited for it). Either way the stored row is the answer.
             stored = SafetyUpdate.objects.filter(campaign=campaign, idempotency_key=key).first()
             if stored is None:
-                raise
+                raise IntegrityError("idempotency key conflict without a stored row")
             return _replay(stored, *content)
         _advance_latest(update)
         if unlocked:
@@ -352,34 +367,78 @@ def record_update(
     return Recorded(update, created=True)
 
 
-def _advance_latest(update: SafetyUpdate) -> None:
-    locked = SafetyLatest.objects.select_for_update().filter(
-        campaign_id=update.campaign_id, person_id=update.person_id
+def _columns(model: type[Any], names: list[str]) -> tuple[str, list[str]]:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    return quote(meta.db_table), [quote(meta.get_field(n).column) for n in names]
+
+
+def _insert_once(update: SafetyUpdate) -> bool:
+    """INSERT … ON CONFLICT (campaign, key) DO NOTHING RETURNING id, in one statement
+    (PostgreSQL; SQLite ≥ 3.35). False: the key was already stored."""
+    names = ["campaign", "person", "idempotency_key", "status", "evacuated_to", "note"]
+    names += ["observed_at", "recorded_by", "received_at"]
+    table, columns = _columns(SafetyUpdate, names)
+    ops = connection.ops
+    values = [
+        update.campaign_id,
+        update.person_id,
+        update.idempotency_key,
+        update.status,
+        update.evacuated_to,
+        update.note,
+        ops.adapt_datetimefield_value(update.observed_at),
+        update.recorded_by_id,
+        ops.adapt_datetimefield_value(update.received_at),
+    ]
+    # Identifiers come from the model's meta (quoted); every value is a parameter.
+    placeholders = ", ".join(["%s"] * len(values))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({columns[0]}, {columns[2]}) DO NOTHING RETURNING {ops.quote_name('id')}"
     )
-    latest = locked.first()
-    if latest is None:
-        try:
-            with transaction.atomic():
-                SafetyLatest.objects.create(
-                    campaign_id=update.campaign_id,
-                    person_id=update.person_id,
-                    update=update,
-                    status=update.status,
-                    evacuated_to=update.evacuated_to,
-                    observed_at=update.observed_at,
-                )
-            return
-        except IntegrityError:
-            latest = locked.get()  # a concurrent first update won; wait for and lock its row
-    changes: dict[str, Any] = {"update_count": F("update_count") + 1}
-    if (update.observed_at, update.pk) > (latest.observed_at, latest.update_id):
-        changes |= {
-            "update": update,
-            "status": update.status,
-            "evacuated_to": update.evacuated_to,
-            "observed_at": update.observed_at,
-        }
-    SafetyLatest.objects.filter(pk=latest.pk).update(**changes)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    update.pk = row[0]
+    update._state.adding = False
+    update._state.db = connection.alias
+    return True
+
+
+def _advance_latest(update: SafetyUpdate) -> None:
+    """One upsert: insert the person's latest row, or — under the row lock ON CONFLICT takes —
+    count the update and make it the latest if it is newer by (observed_at, id). The SET
+    expressions all see the row as it was, so each CASE compares with the old latest."""
+    names = ["campaign", "person", "update", "status", "evacuated_to", "observed_at"]
+    names += ["update_count"]
+    table, c = _columns(SafetyLatest, names)
+    campaign, person, upd, status, where, observed, count = c
+    newer = (
+        f"(excluded.{observed} > {table}.{observed} OR "
+        f"(excluded.{observed} = {table}.{observed} AND excluded.{upd} > {table}.{upd}))"
+    )
+    take = ", ".join(
+        f"{col} = CASE WHEN {newer} THEN excluded.{col} ELSE {table}.{col} END"
+        for col in (upd, status, where, observed)
+    )
+    # Identifiers come from the model's meta (quoted); every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(c)}) VALUES (%s, %s, %s, %s, %s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({campaign}, {person}) DO UPDATE SET {count} = {table}.{count} + 1, {take}"
+    )
+    values = [
+        update.campaign_id,
+        update.person_id,
+        update.pk,
+        update.status,
+        update.evacuated_to,
+        connection.ops.adapt_datetimefield_value(update.observed_at),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
 
 
 def status_counts(latest_rows: list[SafetyLatest], people_total: int) -> list[tuple[str, str, int]]:
