@@ -195,7 +195,8 @@ def update_list(
         .select_related("recorded_by")
         .order_by("-observed_at", "-id")[:1000]
     )
-    unlocked = set(people.filter(unlocked=True).values_list("pk", flat=True))
+    annotated: Any = people
+    unlocked = set(annotated.filter(unlocked=True).values_list("pk", flat=True))
     safety.audit_unlocks(
         request.user,
         campaign,

@@ -380,7 +380,7 @@ def _insert_once(update: SafetyUpdate) -> bool:
     names += ["observed_at", "recorded_by", "received_at"]
     table, columns = _columns(SafetyUpdate, names)
     ops = connection.ops
-    values = [
+    values: list[Any] = [
         update.campaign_id,
         update.person_id,
         update.idempotency_key,
@@ -429,7 +429,7 @@ def _advance_latest(update: SafetyUpdate) -> None:
         f"INSERT INTO {table} ({', '.join(c)}) VALUES (%s, %s, %s, %s, %s, %s, 1) "  # noqa: S608
         f"ON CONFLICT ({campaign}, {person}) DO UPDATE SET {count} = {table}.{count} + 1, {take}"
     )
-    values = [
+    values: list[Any] = [
         update.campaign_id,
         update.person_id,
         update.pk,
