@@ -37,6 +37,8 @@ HOLDERS: dict[str, frozenset[str]] = {
     "disaster.safety_record": STAFF_WITH_DISTRICTS | {"volunteer"},
     "disaster.safety_manage": frozenset({"ward_admin", "staff_a", "staff_b"}),
     "disaster.safety_open": frozenset({"ward_admin"}),
+    "volunteers.view": TEAM_STAFF,
+    "volunteers.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

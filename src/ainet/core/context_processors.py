@@ -23,5 +23,6 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
             "safety": access.can(user, "disaster.safety_record"),
+            "volunteers": access.can(user, "volunteers.view"),
         },
     }
