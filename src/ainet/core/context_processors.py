@@ -22,6 +22,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "audit": access.can(user, "core.view_audit_log"),
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
+            "care": access.can(user, "care.view"),
             "safety": access.can(user, "disaster.safety_record"),
             "volunteers": access.can(user, "volunteers.view"),
         },
