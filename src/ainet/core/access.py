@@ -192,6 +192,13 @@ CAPABILITIES: dict[str, Predicate] = {
     ),
     "care.file_concern": has_any_role(*DISTRICT_STAFF_ROLES, Role.PARTNER_COMPANY),
     "care.handle_concerns": is_team_staff,
+    # Safety confirmation (安否確認) after a disaster. Recording: everyone who visits people;
+    # which people each sees is `person_q` (a volunteer: the people tied to them as supporter).
+    "disaster.safety_record": has_any_role(*DISTRICT_STAFF_ROLES, Role.VOLUNTEER),
+    # Exports and prints of the whole campaign's statuses.
+    "disaster.safety_manage": has_any_role(Role.WARD_ADMIN, Role.WARD_STAFF),
+    # Opening and closing a campaign.
+    "disaster.safety_open": is_ward_admin,
     # Evacuation-help list, individual evacuation plans, disaster mode (issue 7). The list's
     # rows are `person_q`; an association manager sees rows only under an agreement.
     "disaster.view_list": has_any_role(

@@ -23,6 +23,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
             "care": access.can(user, "care.view"),
+            "safety": access.can(user, "disaster.safety_record"),
             "volunteers": access.can(user, "volunteers.view"),
             "disaster": access.can(user, "disaster.view_list"),
         },
