@@ -17,6 +17,8 @@ urlpatterns = [
     path("staff/volunteers/", include("ainet.volunteers.urls")),
     path("volunteer/", include("ainet.volunteers.public_urls")),
     path("staff/reports/", include("ainet.reports.urls")),
+    path("staff/disaster/safety/", include("ainet.disaster.safety_urls")),
+    path("staff/disaster/", include("ainet.disaster.urls")),
     path("staff/facilities/", include("ainet.facilities.urls")),
     path("staff/public/", include("ainet.public.staff_urls")),
     path("api/v1/", api.urls),

@@ -192,6 +192,25 @@ CAPABILITIES: dict[str, Predicate] = {
     ),
     "care.file_concern": has_any_role(*DISTRICT_STAFF_ROLES, Role.PARTNER_COMPANY),
     "care.handle_concerns": is_team_staff,
+    # Safety confirmation (安否確認) after a disaster. Recording: everyone who visits people;
+    # which people each sees is `person_q` (a volunteer: the people tied to them as supporter).
+    "disaster.safety_record": has_any_role(*DISTRICT_STAFF_ROLES, Role.VOLUNTEER),
+    # Exports and prints of the whole campaign's statuses.
+    "disaster.safety_manage": has_any_role(Role.WARD_ADMIN, Role.WARD_STAFF),
+    # Opening and closing a campaign.
+    "disaster.safety_open": is_ward_admin,
+    # Evacuation-help list, individual evacuation plans, disaster mode (issue 7). The list's
+    # rows are `person_q`; an association manager sees rows only under an agreement.
+    "disaster.view_list": has_any_role(
+        Role.WARD_ADMIN,
+        Role.WARD_STAFF,
+        Role.CARE_PLAZA_STAFF,
+        Role.SHAKYO_COORDINATOR,
+        Role.MINSEI_IIN,
+        Role.ASSOCIATION_MANAGER,
+    ),
+    "disaster.manage_plans": has_any_role(Role.WARD_ADMIN, Role.WARD_STAFF, Role.CARE_PLAZA_STAFF),
+    "disaster.declare": is_ward_admin,
     # Facilities are not personal data; staff read them, ward administrators import them.
     "facilities.view": is_district_staff,
     "facilities.manage": is_ward_admin,
@@ -371,17 +390,20 @@ def _role_person_q(user: Any, scope: _Scope, role: Role, prefix: str, disaster: 
     return Q(pk__in=[])
 
 
-def person_q(user: Any, prefix: str = "") -> Q:
+def person_q(user: Any, prefix: str = "", *, disaster_unlocks: bool = True) -> Q:
     """People (reached through `prefix`, e.g. "person__") the user may see: the union of
-    what each of their roles allows, plus what a disaster-mode declaration unlocks. Fails
-    closed: no role that sees people → a condition nothing matches."""
+    what each of their roles allows, plus what a disaster-mode declaration unlocks (unless
+    `disaster_unlocks` is False: then only what they see in normal times, which tells a list
+    which of its rows are unlocks to audit). Fails closed: no role that sees people → a
+    condition nothing matches."""
     scope = _scope(user)
     if scope is None:
         return Q(pk__in=[])
     q = Q(pk__in=[])
     for role in scope.roles & set(_ROLE_LEVELS):
         q |= _role_person_q(user, scope, role, prefix, disaster=False)
-        q |= _role_person_q(user, scope, role, prefix, disaster=True)
+        if disaster_unlocks:
+            q |= _role_person_q(user, scope, role, prefix, disaster=True)
     return q
 
 
@@ -478,4 +500,19 @@ def concern_report_q(user: Any) -> Q:
         q |= district_q(user, "district_id")
         if scope.ward_wide_municipality_ids:
             q |= Q(municipality_id__in=sorted(scope.ward_wide_municipality_ids))
+    return q
+
+
+def person_full_q(user: Any, prefix: str = "") -> Q:
+    """People whose every field, special-care data included, the user may see
+    (`FieldLevel.FULL` in `person_access`): those a FULL-level role of theirs shows, in
+    normal times or through disaster mode. Lets a list decide the level per row in SQL."""
+    scope = _scope(user)
+    if scope is None:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    for role in scope.roles & set(_ROLE_LEVELS):
+        if _ROLE_LEVELS[role] == FieldLevel.FULL:
+            q |= _role_person_q(user, scope, role, prefix, disaster=False)
+            q |= _role_person_q(user, scope, role, prefix, disaster=True)
     return q
