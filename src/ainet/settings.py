@@ -231,3 +231,5 @@ LOGGING = {
 # Shown on every page while the database holds the synthetic demo ward.
 AINET_DEMO_PASSWORD = env_str("AINET_DEMO_PASSWORD", "ainet-demo")
 AINET_SITE_NAME = env_str("AINET_SITE_NAME", "ainet")
+# Concern reports filed anonymously (public form, API) allowed per client address and hour.
+AINET_PUBLIC_CONCERNS_PER_HOUR = env_int("AINET_PUBLIC_CONCERNS_PER_HOUR", 5)

@@ -12,5 +12,8 @@ urlpatterns = [
     path("staff/plan/", include("ainet.plan.urls")),
     path("staff/community/", include("ainet.community.urls")),
     path("staff/reports/", include("ainet.reports.urls")),
+    path("staff/care/concerns/", include("ainet.care.concern_urls")),
+    path("staff/care/analysis/", include("ainet.care.isolation_urls")),
+    path("concern/", include("ainet.care.public_urls")),
     path("api/v1/", api.urls),
 ]
