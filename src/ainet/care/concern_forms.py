@@ -37,6 +37,7 @@ class ConcernForm(forms.Form):
         ),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=MAX_NOTICED,
+        error_messages={"required": _("Please describe what you noticed.")},
     )
     town = TownChoiceField(
         label=_("Town block"),
@@ -44,17 +45,23 @@ class ConcernForm(forms.Form):
         required=False,
         empty_label=_("I do not know"),
         help_text=_("The town block (chōme) where you noticed it, if you know it."),
+        error_messages={"invalid_choice": _("Please choose a town block from the list.")},
     )
     where = forms.CharField(
         label=_("Where exactly?"),
         help_text=_("An address, a building and room number, or a landmark."),
         max_length=MAX_WHERE,
+        error_messages={"required": _("Please say where: an address, a building or a landmark.")},
     )
     urgency = forms.ChoiceField(
         label=_("How urgent is it?"),
         choices=Urgency.choices,
         widget=forms.RadioSelect,
         initial=Urgency.SOON,
+        error_messages={
+            "required": _("Please choose how urgent it is."),
+            "invalid_choice": _("Please choose how urgent it is."),
+        },
     )
     reporter_name = forms.CharField(label=_("Your name (optional)"), required=False, max_length=100)
     reporter_contact = forms.CharField(
