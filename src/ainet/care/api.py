@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.utils import check_csrf
 
@@ -97,7 +97,7 @@ def _out(report: ConcernReport) -> dict[str, Any]:
     summary="File a concern report (見守り通報)",
     url_name="concern_list",
 )
-def file_concern(request: HttpRequest, payload: ConcernIn) -> tuple[int, dict[str, Any]]:
+def file_concern(request: HttpRequest, payload: ConcernIn) -> Status[dict[str, Any]]:
     user = request.user if request.user.is_authenticated else None
     if user is not None and not access.can(user, "care.file_concern"):
         raise HttpError(403, "この操作の権限がありません / You do not have permission for this.")
@@ -106,10 +106,13 @@ def file_concern(request: HttpRequest, payload: ConcernIn) -> tuple[int, dict[st
     if payload.town.strip():
         town = Town.objects.filter(municipality=municipality, name=payload.town.strip()).first()
         if town is None:
-            return 400, {
-                "detail": "入力が正しくありません / Invalid input.",
-                "errors": {"town": [concerns.bilingual(concerns.UNKNOWN_TOWN)]},
-            }
+            return Status(
+                400,
+                {
+                    "detail": "入力が正しくありません / Invalid input.",
+                    "errors": {"town": [concerns.bilingual(concerns.UNKNOWN_TOWN)]},
+                },
+            )
     data = concerns.ConcernInput(
         noticed=payload.noticed,
         where=payload.where,
@@ -123,30 +126,34 @@ def file_concern(request: HttpRequest, payload: ConcernIn) -> tuple[int, dict[st
             user, municipality, data, idempotency_key=payload.idempotency_key, request=request
         )
     except concerns.IdempotencyConflict:
-        return 409, {
-            "detail": "この冪等キーは別の内容の通報に使われています / "
-            "This idempotency key was used for a report with different content."
-        }
+        return Status(
+            409,
+            {
+                "detail": "この冪等キーは別の内容の通報に使われています / "
+                "This idempotency key was used for a report with different content."
+            },
+        )
     except concerns.RateLimited:
-        return 429, {
-            "detail": "この接続からの通報が多すぎます。時間をおいてください / "
-            "Too many reports from this connection; please try again later."
-        }
+        return Status(
+            429,
+            {
+                "detail": "この接続からの通報が多すぎます。時間をおいてください / "
+                "Too many reports from this connection; please try again later."
+            },
+        )
     except PermissionDenied as exc:
         raise HttpError(
             403, "この操作の権限がありません / You do not have permission for this."
         ) from exc
     except ValidationError as exc:
-        return 400, {
-            "detail": "入力が正しくありません / Invalid input.",
-            "errors": {
-                name: [concerns.bilingual(m) for m in messages]
-                for name, messages in (
-                    exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-                ).items()
+        return Status(
+            400,
+            {
+                "detail": "入力が正しくありません / Invalid input.",
+                "errors": concerns.bilingual_errors(exc),
             },
-        }
-    return (201 if filed.created else 200), _out(filed.report)
+        )
+    return Status(201 if filed.created else 200, _out(filed.report))
 
 
 @router.get("/concerns", response=list[ConcernOut], summary="The reports I filed, with status")

@@ -84,6 +84,21 @@ def bilingual(message: Any) -> str:
     return ja if ja == en else f"{ja} / {en}"
 
 
+def bilingual_errors(exc: ValidationError) -> dict[str, list[str]]:
+    """A ValidationError's messages by field, each in Japanese and English."""
+    by_field = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+    result: dict[str, list[str]] = {}
+    for name, errors in by_field.items():
+        for error in errors:
+            for inner in error.error_list:
+                message = inner.message
+                text = bilingual(message)
+                if inner.params:
+                    text = text % inner.params
+                result.setdefault(name, []).append(text)
+    return result
+
+
 class IdempotencyConflict(Exception):
     """The key was used before for a report with different content (the API answers 409)."""
 
@@ -166,7 +181,10 @@ def validate(data: ConcernInput, municipality: Municipality, idempotency_key: st
         errors.setdefault("noticed", []).append(_("Please describe what you noticed."))
     elif len(data.noticed) > MAX_NOTICED:
         errors.setdefault("noticed", []).append(
-            _("Please keep the description under %(max)d characters.") % {"max": MAX_NOTICED}
+            ValidationError(
+                _("Please keep the description under %(max)d characters."),
+                params={"max": MAX_NOTICED},
+            )
         )
     if not data.where.strip():
         errors.setdefault("where", []).append(
@@ -174,7 +192,9 @@ def validate(data: ConcernInput, municipality: Municipality, idempotency_key: st
         )
     elif len(data.where) > MAX_WHERE:
         errors.setdefault("where", []).append(
-            _("Please keep the place under %(max)d characters.") % {"max": MAX_WHERE}
+            ValidationError(
+                _("Please keep the place under %(max)d characters."), params={"max": MAX_WHERE}
+            )
         )
     if data.urgency not in Urgency.values:
         errors.setdefault("urgency", []).append(_("Please choose how urgent it is."))
