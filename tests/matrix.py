@@ -34,6 +34,10 @@ HOLDERS: dict[str, frozenset[str]] = {
     "plan.record": TEAM_STAFF,
     "community.view": STAFF_WITH_DISTRICTS,
     "community.manage": TEAM_STAFF,
+    "care.manage": TEAM_STAFF,
+    # 見守り通報: district staff and partner companies file; the district teams handle.
+    "care.file_concern": STAFF_WITH_DISTRICTS | {"partner"},
+    "care.handle_concerns": TEAM_STAFF,
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

@@ -21,7 +21,8 @@ from typing import Any
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
-from ainet.care.models import ListEntry, Person, Supporter, SupporterKind
+from ainet.care.models import ListEntry, Person, Supporter, SupporterKind, SupportTie
+from ainet.core import access
 
 DEFAULT_OVERLOAD = 10
 KINDS: tuple[str, ...] = tuple(SupporterKind.values)
@@ -107,49 +108,77 @@ def analyse(
     district_ids: Sequence[int] | None = None,
     overload_threshold: int = DEFAULT_OVERLOAD,
 ) -> WardAnalysis:
-    """The figures for every person the user may see, in two queries: per person the active
-    ties by kind (one GROUP BY), and the supporters above `overload_threshold`."""
-    rows = (
-        with_tie_counts(people_in_scope(user, day, district_ids), day)
+    """The figures for every person the user may see, in three flat queries and no GROUP BY:
+    the listed people (id, district), their active ties (person, supporter, kind), and the
+    names of the supporters above `overload_threshold` — counted in one pass here."""
+    people = people_in_scope(user, day, district_ids)
+    district_of: dict[int, int | None] = dict(people.order_by().values_list("pk", "district_id"))
+    # Active ties of the user's municipalities; those of people outside `district_of` (not
+    # listed, or not visible) are skipped here, cheaper than a second person_q in SQL.
+    ties = (
+        SupportTie.objects.filter(active_tie_q(day))
+        .filter(access.municipality_q(user, "supporter__municipality_id"))
         .order_by()
-        .values_list("district_id", "ties_total", *(f"ties_{k}" for k in KINDS))
+        .values_list("person_id", "supporter_id", "supporter__kind")
     )
-    by_district: dict[int | None, Coverage] = {}
+    per_person: dict[int, int] = {}
+    kinds_of: dict[int, set[str]] = {}
     by_kind = dict.fromkeys(KINDS, 0)
+    loads: dict[int, int] = {}
+    seen: set[tuple[int, int]] = set()
+    for person_id, supporter_id, kind in ties.iterator(chunk_size=10_000):
+        if person_id not in district_of or (person_id, supporter_id) in seen:
+            continue
+        seen.add((person_id, supporter_id))
+        per_person[person_id] = per_person.get(person_id, 0) + 1
+        kinds_of.setdefault(person_id, set()).add(kind)
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+        loads[supporter_id] = loads.get(supporter_id, 0) + 1
+
+    by_district: dict[int | None, Coverage] = {}
     people_with_kind = dict.fromkeys(KINDS, 0)
-    listed = isolated = fragile = 0
-    for district_id, total, *per_kind in rows.iterator(chunk_size=5000):
+    isolated = fragile = 0
+    for person_id, district_id in district_of.items():
         cell = by_district.get(district_id)
         if cell is None:
             cell = by_district[district_id] = Coverage(district_id)
         cell.listed += 1
-        listed += 1
+        total = per_person.get(person_id, 0)
         if total == 0:
             cell.isolated += 1
             isolated += 1
+            continue
+        cell.with_one += 1
+        if total == 1:
+            cell.fragile += 1
+            fragile += 1
         else:
-            cell.with_one += 1
-            if total == 1:
-                cell.fragile += 1
-                fragile += 1
-            else:
-                cell.with_two += 1
-            for kind, n in zip(KINDS, per_kind, strict=True):
-                if n:
-                    by_kind[kind] += n
-                    people_with_kind[kind] += 1
+            cell.with_two += 1
+        for kind in kinds_of[person_id]:
+            people_with_kind[kind] = people_with_kind.get(kind, 0) + 1
+    heavy = [pk for pk, n in loads.items() if n > overload_threshold]
+    supporters = Supporter.objects.for_user(user).filter(pk__in=heavy, is_active=True)
+    if district_ids is not None:
+        supporters = supporters.filter(district_id__in=list(district_ids))
+    overloaded = sorted(
+        (
+            SupporterLoad(pk, name, kind, district_id, loads[pk])
+            for pk, name, kind, district_id in supporters.values_list(
+                "pk", "name", "kind", "district_id"
+            )
+        ),
+        key=lambda s: (-s.people, s.name, s.supporter_id),
+    )
     coverage = sorted(by_district.values(), key=lambda c: (c.district_id is None, c.district_id))
     return WardAnalysis(
         day=day,
-        listed=listed,
+        listed=len(district_of),
         isolated=isolated,
         fragile=fragile,
         by_kind=by_kind,
         people_with_kind=people_with_kind,
         coverage=coverage,
-        overloaded=overloaded_supporters(
-            user, day, threshold=overload_threshold, district_ids=district_ids
-        ),
+        overloaded=overloaded,
     )
 
 
