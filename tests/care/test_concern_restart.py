@@ -28,7 +28,7 @@ def _start(data_dir: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
             "AINET_DEMO_PASSWORD": "restart-test-password",
         }
     )
-    process = subprocess.Popen(  # noqa: S603 - our own command line
+    process = subprocess.Popen(
         [sys.executable, "-m", "ainet", "serve", f"127.0.0.1:{port}", *extra],
         env=env,
         stdout=subprocess.DEVNULL,
@@ -40,7 +40,7 @@ def _start(data_dir: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
         if process.poll() is not None:
             raise AssertionError(f"the server exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
                 return process
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             time.sleep(0.3)
@@ -55,7 +55,7 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
 
 
 def _file(port: int, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    request = urllib.request.Request(  # noqa: S310 - localhost
+    request = urllib.request.Request(
         f"http://127.0.0.1:{port}/api/v1/care/concerns",
         data=json.dumps(body).encode(),
         headers={"Content-Type": "application/json"},
