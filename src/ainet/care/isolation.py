@@ -15,10 +15,12 @@ come from one GROUP BY per person with a conditional count per supporter kind.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from ainet.care.models import ListEntry, Person, Supporter, SupporterKind, SupportTie
@@ -108,35 +110,42 @@ def analyse(
     district_ids: Sequence[int] | None = None,
     overload_threshold: int = DEFAULT_OVERLOAD,
 ) -> WardAnalysis:
-    """The figures for every person the user may see, in three flat queries and no GROUP BY:
-    the listed people (id, district), their active ties (person, supporter, kind), and the
-    names of the supporters above `overload_threshold` — counted in one pass here."""
+    """The figures for every person the user may see, from four flat queries and no GROUP BY:
+    the listed people (id, district), the supporters' kinds, the ties in force (person,
+    supporter), and the names of the supporters above `overload_threshold` (those the user may
+    see) — counted in one pass here."""
     people = people_in_scope(user, day, district_ids)
     district_of: dict[int, int | None] = dict(people.order_by().values_list("pk", "district_id"))
-    # Active ties of the user's municipalities; those of people outside `district_of` (not
-    # listed, or not visible) are skipped here, cheaper than a second person_q in SQL.
-    ties = (
-        SupportTie.objects.filter(active_tie_q(day))
-        .filter(access.municipality_q(user, "supporter__municipality_id"))
+    # Kinds of the active supporters of the user's municipalities (kinds are not personal
+    # data; a tie to a supporter the user may not see still counts for the person), and the
+    # ties in force on the day from the tie table alone: ties of people outside `district_of`
+    # (not listed, not visible, another municipality) or of inactive supporters are skipped
+    # here, cheaper than joining in SQL.
+    kind_of: dict[int, str] = dict(
+        Supporter.objects.filter(access.municipality_q(user), is_active=True)
         .order_by()
-        .values_list("person_id", "supporter_id", "supporter__kind")
+        .values_list("pk", "kind")
     )
-    per_person: dict[int, int] = {}
-    kinds_of: dict[int, set[str]] = {}
+    ties = (
+        SupportTie.objects.filter(Q(since__lte=day) | Q(since__isnull=True))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
+        .order_by()
+        .values_list("person_id", "supporter_id")
+    )
+    sql, params = ties.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pairs = [(p, t) for p, t in cursor.fetchall() if t in kind_of and p in district_of]
+    per_person = Counter(p for p, _t in pairs)
     by_kind = dict.fromkeys(KINDS, 0)
-    loads: dict[int, int] = {}
-    seen: set[tuple[int, int]] = set()
-    for person_id, supporter_id, kind in ties.iterator(chunk_size=10_000):
-        if person_id not in district_of or (person_id, supporter_id) in seen:
-            continue
-        seen.add((person_id, supporter_id))
-        per_person[person_id] = per_person.get(person_id, 0) + 1
-        kinds_of.setdefault(person_id, set()).add(kind)
-        by_kind[kind] = by_kind.get(kind, 0) + 1
-        loads[supporter_id] = loads.get(supporter_id, 0) + 1
+    by_kind.update(Counter(kind_of[t] for _p, t in pairs))
+    person_kinds = {(p, kind_of[t]) for p, t in pairs}
+    distinct_pairs = set(pairs)
+    loads = Counter(t for _p, t in distinct_pairs)
+    people_with_kind = dict.fromkeys(KINDS, 0)
+    people_with_kind.update(Counter(kind for _p, kind in person_kinds))
 
     by_district: dict[int | None, Coverage] = {}
-    people_with_kind = dict.fromkeys(KINDS, 0)
     isolated = fragile = 0
     for person_id, district_id in district_of.items():
         cell = by_district.get(district_id)
@@ -154,21 +163,17 @@ def analyse(
             fragile += 1
         else:
             cell.with_two += 1
-        for kind in kinds_of[person_id]:
-            people_with_kind[kind] = people_with_kind.get(kind, 0) + 1
-    heavy = [pk for pk, n in loads.items() if n > overload_threshold]
-    supporters = Supporter.objects.for_user(user).filter(pk__in=heavy, is_active=True)
+    heavy = sorted(pk for pk, n in loads.items() if n > overload_threshold)
+    visible = Supporter.objects.for_user(user).filter(is_active=True)
     if district_ids is not None:
-        supporters = supporters.filter(district_id__in=list(district_ids))
-    overloaded = sorted(
-        (
-            SupporterLoad(pk, name, kind, district_id, loads[pk])
-            for pk, name, kind, district_id in supporters.values_list(
-                "pk", "name", "kind", "district_id"
-            )
-        ),
-        key=lambda s: (-s.people, s.name, s.supporter_id),
-    )
+        visible = visible.filter(district_id__in=list(district_ids))
+    overloaded: list[SupporterLoad] = []
+    for start in range(0, len(heavy), 500):  # bounded IN lists, whatever the threshold
+        rows = visible.filter(pk__in=heavy[start : start + 500]).values_list(
+            "pk", "name", "kind", "district_id"
+        )
+        overloaded += [SupporterLoad(pk, n, k, d, loads[pk]) for pk, n, k, d in rows]
+    overloaded.sort(key=lambda s: (-s.people, s.name, s.supporter_id))
     coverage = sorted(by_district.values(), key=lambda c: (c.district_id is None, c.district_id))
     return WardAnalysis(
         day=day,

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from ainet.care import isolation
-from ainet.care.models import SupporterKind
+from ainet.care.models import Person, SupporterKind
 from ainet.core import access, audit
 from ainet.core.csvio import csv_response
 from ainet.core.dates import today_tokyo
@@ -141,12 +141,35 @@ def _people(request: HttpRequest) -> tuple[AnalysisFilter, Any]:
 @staff_view("care.manage")
 @require_GET
 def people(request: HttpRequest) -> HttpResponse:
-    form, rows = _people(request)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    form, _unused, district_ids = _filter(request, "which")
+    day = today_tokyo()
+    # Order and page on a narrow GROUP BY (id, furigana, name); only the page's people are
+    # then loaded with their counts by kind.
+    ranked = (
+        isolation.people_in_scope(request.user, day, district_ids)
+        .order_by()
+        .values("pk", "name_kana", "name")
+        .annotate(ties_total=Count("ties", filter=isolation.active_tie_q(day, "ties__")))
+    )
+    which = form.value("which", "")
+    if which == "isolated":
+        ranked = ranked.filter(ties_total=0)
+    elif which == "fragile":
+        ranked = ranked.filter(ties_total=1)
+    ranked = ranked.order_by("ties_total", "name_kana", "name", "pk")
+    page = Paginator(ranked, PER_PAGE).get_page(request.GET.get("page"))
+    ids = [row["pk"] for row in page.object_list]
+    loaded = {
+        p.pk: p
+        for p in isolation.with_tie_counts(
+            Person.objects.for_user(request.user).filter(pk__in=ids), day
+        ).select_related("district", "town")
+    }
     kinds = _kinds()
     table = [
-        {"person": p, "counts": [getattr(p, f"ties_{k}") for k, _label in kinds]}
-        for p in page.object_list
+        {"person": loaded[pk], "counts": [getattr(loaded[pk], f"ties_{k}") for k, _l in kinds]}
+        for pk in ids
+        if pk in loaded
     ]
     params = request.GET.copy()
     params.pop("page", None)
