@@ -95,8 +95,8 @@ def test_coverage_indicators_per_district(world: World, network: dict[str, objec
     assert listed_people(world.ward, span, districts)[(1, None)] == 5
     assert isolated_people(world.ward, span, districts)[(1, world.district_a.pk)] == 2
     assert people_with_two_ties(world.ward, span, districts)[(1, world.district_a.pk)] == 1
-    # Before anyone was listed the figures are "not applicable", not zero.
-    assert isolated_people(world.ward, [Span(2, 2010, 2014)], districts)[(2, None)] is None
+    # Before anyone was listed: zero, like every stock.
+    assert listed_people(world.ward, [Span(2, 2010, 2014)], districts)[(2, None)] == 0
 
 
 def test_the_pages_show_the_figures_and_the_what_if(

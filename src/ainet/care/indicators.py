@@ -1,7 +1,7 @@
 """Coverage of the support network (isolation analysis), per district, as indicators: people
 on a list, with at least one active tie, with at least two, and isolated — on the day after
-each period (stocks). Definitions: `care.isolation`. A period for which no one was on any list
-in the ward (no records yet) gives "not applicable" rather than zeros."""
+each period (stocks). Definitions: `care.isolation`. Like every stock, a period before any
+list records counts zero."""
 
 from __future__ import annotations
 
@@ -48,18 +48,12 @@ def _coverage(
             .order_by()
         )
         total = 0
-        listed = 0
         cells = dict.fromkeys(districts, 0)
         for values in rows:
             row: dict[str, Any] = dict(values)
-            listed += row["listed"]
             total += row[measure]
             if row["district_id"] in wanted:
                 cells[row["district_id"]] = row[measure]
-        if listed == 0:
-            result[(span.number, None)] = None
-            result.update({(span.number, d): None for d in districts})
-            continue
         result[(span.number, None)] = total
         result.update({(span.number, d): n for d, n in cells.items()})
     return result
