@@ -18,10 +18,11 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from ainet.care.models import ListEntry, Person, Supporter, SupporterKind, SupportTie
 from ainet.core import access
@@ -31,11 +32,15 @@ KINDS: tuple[str, ...] = tuple(SupporterKind.values)
 
 
 def listed_on(day: datetime.date, prefix: str = "") -> Q:
-    """People (reached through `prefix`) on any list on `day`."""
-    entries = ListEntry.objects.filter(
-        person_id=OuterRef(f"{prefix}pk"), joined_on__lte=day
-    ).filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
-    return Q(Exists(entries))
+    """People (reached through `prefix`) on any list on `day`. An IN over the current entries
+    (one scan of the list table) rather than a correlated EXISTS per person: about twice as
+    fast on SQLite for a whole ward."""
+    entries = (
+        ListEntry.objects.filter(joined_on__lte=day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+        .values("person_id")
+    )
+    return Q(**{f"{prefix}pk__in": entries})
 
 
 def active_tie_q(day: datetime.date, prefix: str = "") -> Q:
@@ -103,6 +108,16 @@ class SupporterLoad:
     people: int
 
 
+def _fetch(queryset: QuerySet[Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list of plain integer and text columns, straight from the cursor:
+    for tens of thousands of rows Django's per-row iteration costs more than the query."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
 def analyse(
     user: Any,
     day: datetime.date,
@@ -115,16 +130,18 @@ def analyse(
     supporter), and the names of the supporters above `overload_threshold` (those the user may
     see) — counted in one pass here."""
     people = people_in_scope(user, day, district_ids)
-    district_of: dict[int, int | None] = dict(people.order_by().values_list("pk", "district_id"))
+    district_of: dict[int, int | None] = dict(_fetch(people.values_list("pk", "district_id")))
     # Kinds of the active supporters of the user's municipalities (kinds are not personal
     # data; a tie to a supporter the user may not see still counts for the person), and the
     # ties in force on the day from the tie table alone: ties of people outside `district_of`
     # (not listed, not visible, another municipality) or of inactive supporters are skipped
     # here, cheaper than joining in SQL.
     kind_of: dict[int, str] = dict(
-        Supporter.objects.filter(access.municipality_q(user), is_active=True)
-        .order_by()
-        .values_list("pk", "kind")
+        _fetch(
+            Supporter.objects.filter(access.municipality_q(user), is_active=True).values_list(
+                "pk", "kind"
+            )
+        )
     )
     ties = (
         SupportTie.objects.filter(Q(since__lte=day) | Q(since__isnull=True))
@@ -132,37 +149,36 @@ def analyse(
         .order_by()
         .values_list("person_id", "supporter_id")
     )
-    sql, params = ties.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        pairs = [(p, t) for p, t in cursor.fetchall() if t in kind_of and p in district_of]
-    per_person = Counter(p for p, _t in pairs)
+    # One (person, supporter) pair per active tie; a second tie between the same two counts
+    # once. Counted with C-level iteration (map, zip, Counter): no Python loop per tie.
+    pairs = list({(p, t) for p, t in _fetch(ties) if t in kind_of and p in district_of})
+    kinds = list(map(kind_of.__getitem__, map(itemgetter(1), pairs)))
+    per_person = Counter(map(itemgetter(0), pairs))
+    loads = Counter(map(itemgetter(1), pairs))
     by_kind = dict.fromkeys(KINDS, 0)
-    by_kind.update(Counter(kind_of[t] for _p, t in pairs))
-    person_kinds = {(p, kind_of[t]) for p, t in pairs}
-    distinct_pairs = set(pairs)
-    loads = Counter(t for _p, t in distinct_pairs)
+    by_kind.update(Counter(kinds))
     people_with_kind = dict.fromkeys(KINDS, 0)
-    people_with_kind.update(Counter(kind for _p, kind in person_kinds))
+    person_kinds = set(zip(map(itemgetter(0), pairs), kinds, strict=True))
+    people_with_kind.update(Counter(map(itemgetter(1), person_kinds)))
 
-    by_district: dict[int | None, Coverage] = {}
-    isolated = fragile = 0
-    for person_id, district_id in district_of.items():
-        cell = by_district.get(district_id)
-        if cell is None:
-            cell = by_district[district_id] = Coverage(district_id)
-        cell.listed += 1
-        total = per_person.get(person_id, 0)
-        if total == 0:
-            cell.isolated += 1
-            isolated += 1
-            continue
-        cell.with_one += 1
-        if total == 1:
-            cell.fragile += 1
-            fragile += 1
-        else:
-            cell.with_two += 1
+    # Per district, again without a Python loop per person.
+    district = district_of.__getitem__
+    listed_in = Counter(district_of.values())
+    tied_in = Counter(map(district, per_person))
+    fragile_in = Counter(map(district, [p for p, n in per_person.items() if n == 1]))
+    by_district = {
+        d: Coverage(
+            d,
+            listed=n,
+            with_one=tied_in[d],
+            with_two=tied_in[d] - fragile_in[d],
+            isolated=n - tied_in[d],
+            fragile=fragile_in[d],
+        )
+        for d, n in listed_in.items()
+    }
+    fragile = sum(fragile_in.values())
+    isolated = len(district_of) - len(per_person)
     heavy = sorted(pk for pk, n in loads.items() if n > overload_threshold)
     visible = Supporter.objects.for_user(user).filter(is_active=True)
     if district_ids is not None:
