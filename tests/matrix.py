@@ -38,6 +38,8 @@ HOLDERS: dict[str, frozenset[str]] = {
     # 見守り通報: district staff and partner companies file; the district teams handle.
     "care.file_concern": STAFF_WITH_DISTRICTS | {"partner"},
     "care.handle_concerns": TEAM_STAFF,
+    "volunteers.view": TEAM_STAFF,
+    "volunteers.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

@@ -27,5 +27,6 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             or access.can(user, "care.handle_concerns"),
             "concern_queue": access.can(user, "care.handle_concerns"),
             "isolation": access.can(user, "care.manage"),
+            "volunteers": access.can(user, "volunteers.view"),
         },
     }
