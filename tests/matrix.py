@@ -34,7 +34,12 @@ HOLDERS: dict[str, frozenset[str]] = {
     "plan.record": TEAM_STAFF,
     "community.view": STAFF_WITH_DISTRICTS,
     "community.manage": TEAM_STAFF,
+    "care.view": STAFF_WITH_DISTRICTS | {"volunteer"},
     "care.manage": TEAM_STAFF,
+    "care.manage_basis": frozenset({"ward_admin"}),
+    "care.record_contact": TEAM_STAFF | {"minsei", "volunteer"},
+    "care.view_special": frozenset({"ward_admin", "staff_a", "staff_b", "care_plaza"}),
+    "care.view_figures": TEAM_STAFF | {"minsei"},
     # 見守り通報: district staff and partner companies file; the district teams handle.
     "care.file_concern": STAFF_WITH_DISTRICTS | {"partner"},
     "care.handle_concerns": TEAM_STAFF,

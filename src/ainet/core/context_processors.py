@@ -22,6 +22,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "audit": access.can(user, "core.view_audit_log"),
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
+            "care": access.can(user, "care.view"),
             # 見守り通報: the queue for district teams, "my reports" for partner companies.
             "concerns": access.can(user, "care.file_concern")
             or access.can(user, "care.handle_concerns"),
