@@ -43,6 +43,9 @@ HOLDERS: dict[str, frozenset[str]] = {
     # 見守り通報: district staff and partner companies file; the district teams handle.
     "care.file_concern": STAFF_WITH_DISTRICTS | {"partner"},
     "care.handle_concerns": TEAM_STAFF,
+    "disaster.safety_record": STAFF_WITH_DISTRICTS | {"volunteer"},
+    "disaster.safety_manage": frozenset({"ward_admin", "staff_a", "staff_b"}),
+    "disaster.safety_open": frozenset({"ward_admin"}),
     "volunteers.view": TEAM_STAFF,
     "volunteers.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
 }

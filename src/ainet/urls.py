@@ -15,6 +15,7 @@ urlpatterns = [
     path("staff/volunteers/", include("ainet.volunteers.urls")),
     path("volunteer/", include("ainet.volunteers.public_urls")),
     path("staff/reports/", include("ainet.reports.urls")),
+    path("staff/disaster/safety/", include("ainet.disaster.safety_urls")),
     path("staff/care/concerns/", include("ainet.care.concern_urls")),
     path("staff/care/analysis/", include("ainet.care.isolation_urls")),
     path("concern/", include("ainet.care.public_urls")),

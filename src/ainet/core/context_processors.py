@@ -23,6 +23,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
             "care": access.can(user, "care.view"),
+            "safety": access.can(user, "disaster.safety_record"),
             # 見守り通報: the queue for district teams, "my reports" for partner companies.
             "concerns": access.can(user, "care.file_concern")
             or access.can(user, "care.handle_concerns"),
