@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/", include("ainet.core.urls")),
     path("staff/plan/", include("ainet.plan.urls")),
     path("staff/community/", include("ainet.community.urls")),
+    path("staff/care/roster/", include("ainet.care.roster_urls")),
     path("staff/reports/", include("ainet.reports.urls")),
     path("api/v1/", api.urls),
 ]

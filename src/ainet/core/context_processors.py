@@ -22,5 +22,6 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "audit": access.can(user, "core.view_audit_log"),
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
+            "care_roster": access.can(user, "care.manage_basis"),
         },
     }
