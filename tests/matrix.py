@@ -34,6 +34,7 @@ HOLDERS: dict[str, frozenset[str]] = {
     "plan.record": TEAM_STAFF,
     "community.view": STAFF_WITH_DISTRICTS,
     "community.manage": TEAM_STAFF,
+    "care.manage_basis": frozenset({"ward_admin"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

@@ -37,15 +37,15 @@ def _home_context(request: HttpRequest, form: RosterUploadForm) -> dict[str, Any
     return {"form": form, "uploads": uploads.defer("data", "report")[:20]}
 
 
-@require_GET
 @staff_view(CAPABILITY)
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     form = RosterUploadForm(user=request.user)
     return render(request, "care/roster_home.html", _home_context(request, form))
 
 
-@require_POST
 @staff_view(CAPABILITY)
+@require_POST
 def upload(request: HttpRequest) -> HttpResponse:
     form = RosterUploadForm(request.POST, request.FILES, user=request.user)
     if not form.is_valid():
@@ -116,8 +116,8 @@ def _progress_context(upload: RosterUpload) -> dict[str, Any]:
     }
 
 
-@require_GET
 @staff_view(CAPABILITY)
+@require_GET
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     context = _progress_context(upload)
@@ -161,8 +161,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "care/roster_detail.html", context)
 
 
-@require_GET
 @staff_view(CAPABILITY)
+@require_GET
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment htmx polls; once the step is done it asks for the full page."""
     upload = _upload(request, pk)
@@ -172,8 +172,8 @@ def progress(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
 @staff_view(CAPABILITY)
+@require_POST
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if not roster_jobs.apply_upload(request.user, upload):  # type: ignore[arg-type]
@@ -181,8 +181,8 @@ def apply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("care_roster:detail", pk=upload.pk)
 
 
-@require_POST
 @staff_view(CAPABILITY)
+@require_POST
 def recheck(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if not roster_jobs.recheck_upload(request.user, upload):  # type: ignore[arg-type]
@@ -190,8 +190,8 @@ def recheck(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("care_roster:detail", pk=upload.pk)
 
 
-@require_POST
 @staff_view(CAPABILITY)
+@require_POST
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload(request, pk)
     if roster_jobs.discard_upload(request.user, upload):  # type: ignore[arg-type]
@@ -201,8 +201,8 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("care_roster:detail", pk=upload.pk)
 
 
-@require_GET
 @staff_view(CAPABILITY)
+@require_GET
 def template(request: HttpRequest) -> HttpResponse:
     encoding = request.GET.get("encoding", "utf-8")
     return csv_response("roster-template.csv", roster.canonical_header(), [], encoding)
