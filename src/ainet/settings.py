@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "ainet.volunteers",
     "ainet.grants",
     "ainet.facilities",
+    "ainet.disaster",
     "ainet.reports",
     "ainet.demo",
 ]
