@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from ainet.care.kana import address_key, kana_key, tidy, town_keys
@@ -224,14 +224,12 @@ class RosterRow:
     reason: str = ""
     consent_on: datetime.date | None = None
     removal_requested_on: datetime.date | None = None
+    match_kana: str = field(init=False)
+    match_address: str = field(init=False)
 
-    @property
-    def match_kana(self) -> str:
-        return kana_key(self.name_kana)
-
-    @property
-    def match_address(self) -> str:
-        return address_key(self.address)
+    def __post_init__(self) -> None:
+        self.match_kana = kana_key(self.name_kana)
+        self.match_address = address_key(self.address)
 
 
 @dataclass
@@ -770,7 +768,10 @@ def plan_roster(
         values["match_address"] = row.match_address
         entry_values = _entry_values_for(row, parsed.columns)
         town = towns.find(row.match_address)
-        address_moved = person is not None and address_key(person.address) != row.match_address
+        address_moved = (
+            person is not None
+            and (person.match_address or address_key(person.address)) != row.match_address
+        )
         relocate = person is None or address_moved or (person.town_id is None and town is not None)
         if relocate:
             if town is None:
@@ -832,6 +833,81 @@ def _differences(obj: Any, values: dict[str, Any]) -> tuple[list[str], dict[str,
 
 # --- Applying -----------------------------------------------------------------------------
 
+# Django's bulk_update builds one CASE WHEN per field and row, and on SQLite bulk_create is
+# capped at 999 parameters (about 30 people) per INSERT; both spend far more time compiling
+# SQL than the database spends writing. These write the same rows with executemany.
+
+
+# Fields whose Python value is already what the database driver takes.
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.BooleanField,
+    models.IntegerField,
+    models.ForeignKey,
+)
+
+
+def _prep(f: Any) -> Callable[[Any], Any]:
+    if isinstance(f, _PLAIN_FIELDS):
+        return lambda value: value
+    return lambda value: f.get_db_prep_save(value, connection)
+
+
+def _update_rows(
+    model: type[models.Model], objs: Sequence[models.Model], names: Sequence[str]
+) -> None:
+    """UPDATE … SET the named fields WHERE pk = … for every object, in one executemany."""
+    if not objs:
+        return
+    qn = connection.ops.quote_name
+    meta = model._meta
+    fields: list[Any] = [meta.get_field(name) for name in names]
+    preps = [_prep(f) for f in fields]
+    assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
+    pk: Any = meta.pk
+    sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(pk.column)} = %s"  # noqa: S608 (names from the model)
+    params = [
+        [prep(getattr(obj, f.attname)) for f, prep in zip(fields, preps, strict=True)] + [obj.pk]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _insert_rows(model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert rows given as {attname: value} (the model's defaults fill the rest) and return
+    their ids in order. PostgreSQL: bulk_create (ids returned). SQLite: one executemany of
+    plain tuples; inside our write transaction nobody else inserts, so the new ids are the
+    ones above the previous maximum, in insertion order."""
+    if not rows:
+        return []
+    if connection.vendor != "sqlite":
+        made = model.objects.bulk_create([model(**row) for row in rows], batch_size=CHUNK)
+        return [obj.pk for obj in made]
+    qn = connection.ops.quote_name
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    template = model()
+    defaults = [getattr(template, f.attname) for f in fields]
+    table, pk = qn(meta.db_table), qn(meta.pk.column)
+    columns = ", ".join(qn(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    preps = [_prep(f) for f in fields]
+    plan = list(zip([f.attname for f in fields], defaults, preps, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {table}")  # noqa: S608
+        (before,) = cursor.fetchone()
+        cursor.executemany(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+            [[prep(row.get(name, default)) for name, default, prep in plan] for row in rows],
+        )
+        cursor.execute(f"SELECT {pk} FROM {table} WHERE {pk} > %s ORDER BY {pk}", [before])  # noqa: S608
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) != len(rows):
+        raise RuntimeError("roster import: inserted rows and ids disagree")
+    return ids
+
 
 def _consent_event_kind(entry: ListEntry, values: dict[str, Any]) -> str | None:
     if values.get("removal_requested_on") and not entry.removal_requested_on:
@@ -853,17 +929,18 @@ def apply_plan(
     *,
     source: str = "",
     progress: Progress | None = None,
-    expected_digest: str | None = None,
     actor_username: str = "",
 ) -> dict[str, Any]:
-    """Write the plan in one transaction; returns the report. A plan with errors writes
-    nothing. Call inside the caller's `transaction.atomic` when the plan was made there too."""
+    """Write the plan in one transaction and return the report. A plan with errors writes
+    nothing. Call it inside the transaction the plan was made in, so nobody changes the
+    people in between (`import_roster` does)."""
     if plan.errors:
         return plan.report(applied=False)
     today = today_tokyo()
     now = timezone.now()
     note = "名簿更新 / roster import"
     source = (source or f"roster import {today}")[:100]
+    recorded_by = actor.pk if getattr(actor, "is_authenticated", False) else None
     total = len(plan.changes) + len(plan.removals)
     done = 0
 
@@ -873,111 +950,93 @@ def apply_plan(
         if progress:
             progress("apply", done, total)
 
+    def event(person_id: int, kind: str, basis: str, on: datetime.date) -> dict[str, Any]:
+        return {
+            "person_id": person_id,
+            "list_kind": plan.list_kind,
+            "kind": kind,
+            "basis": basis,
+            "on": on,
+            "note": note,
+            "recorded_by_id": recorded_by,
+            "recorded_at": now,
+        }
+
     with transaction.atomic():
         # New people.
         creating = [c for c in plan.changes if c.person is None]
-        for chunk in _chunks(creating):
-            made = Person.objects.bulk_create(
+        person_ids: dict[int, int] = {}  # row → person id
+        for chunk in _chunks(creating, 20 * CHUNK):
+            ids = _insert_rows(
+                Person,
                 [
-                    Person(
-                        municipality=plan.municipality, created_at=now, updated_at=now, **c.values
-                    )
+                    {
+                        "municipality_id": plan.municipality.pk,
+                        "created_at": now,
+                        "updated_at": now,
+                        **c.values,
+                    }
                     for c in chunk
-                ]
+                ],
             )
-            for change, created in zip(chunk, made, strict=True):
-                change.person = created
+            person_ids.update(zip((c.row for c in chunk), ids, strict=True))
             tick(len(chunk))
         # Changed people, grouped by the fields they change so each UPDATE names few columns.
         groups: dict[tuple[str, ...], list[Person]] = defaultdict(list)
         for change in plan.changes:
             person = change.person
-            person_fields = tuple(change.person_fields)
-            if person is not None and person_fields:
-                for key in person_fields:
+            if person is None:
+                continue
+            person_ids[change.row] = person.pk
+            if change.person_fields:
+                for key in change.person_fields:
                     setattr(person, key, change.values[key])
                 person.updated_at = now
-                groups[(*person_fields, "updated_at")].append(person)
+                groups[(*change.person_fields, "updated_at")].append(person)
         for fields, persons in groups.items():
-            for chunk in _chunks(persons):
-                Person.objects.bulk_update(chunk, list(fields))
+            for chunk in _chunks(persons, 10 * CHUNK):
+                _update_rows(Person, chunk, fields)
                 tick(len(chunk))
         # List entries and the consent history.
-        new_entries: list[ListEntry] = []
-        events: list[ConsentEvent] = []
+        new_entries: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
         entry_groups: dict[tuple[str, ...], list[ListEntry]] = defaultdict(list)
         for change in plan.changes:
-            person = change.person
-            if person is None:  # every person exists by now; this keeps mypy informed
-                continue
+            person_id = person_ids[change.row]
             values = change.entry_values
             if change.entry is None:
                 new_entries.append(
-                    ListEntry(
-                        person=person,
-                        list_kind=plan.list_kind,
-                        joined_on=today,
-                        source=source,
+                    {
+                        "person_id": person_id,
+                        "list_kind": plan.list_kind,
+                        "joined_on": today,
+                        "source": source,
                         **values,
-                    )
+                    }
                 )
-                events.append(
-                    ConsentEvent(
-                        person=person,
-                        list_kind=plan.list_kind,
-                        kind=ConsentEventKind.ADDED,
-                        basis=values["basis"],
-                        on=values["consent_on"] or values["removal_requested_on"] or today,
-                        note=note,
-                        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-                        recorded_at=now,
-                    )
-                )
+                on = values["consent_on"] or values["removal_requested_on"] or today
+                events.append(event(person_id, ConsentEventKind.ADDED, values["basis"], on))
                 continue
-            entry_fields = tuple(change.entry_fields)
-            if not entry_fields:
+            if not change.entry_fields:
                 continue
             kind = _consent_event_kind(change.entry, values)
-            for key in entry_fields:
+            for key in change.entry_fields:
                 setattr(change.entry, key, values[key])
-            entry_groups[entry_fields].append(change.entry)
+            entry_groups[tuple(change.entry_fields)].append(change.entry)
             if kind is not None:
-                events.append(
-                    ConsentEvent(
-                        person=person,
-                        list_kind=plan.list_kind,
-                        kind=kind,
-                        basis=values["basis"],
-                        on=values["removal_requested_on"] or values["consent_on"] or today,
-                        note=note,
-                        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-                        recorded_at=now,
-                    )
-                )
+                on = values["removal_requested_on"] or values["consent_on"] or today
+                events.append(event(person_id, kind, values["basis"], on))
         for fields, group in entry_groups.items():
-            for chunk in _chunks(group):
-                ListEntry.objects.bulk_update(chunk, list(fields))
-        for chunk in _chunks(new_entries):
-            ListEntry.objects.bulk_create(chunk)
+            _update_rows(ListEntry, group, fields)
+        _insert_rows(ListEntry, new_entries)
         # No longer on the list: the entry ends, it is never deleted.
         for chunk in _chunks(plan.removals):
             ListEntry.objects.filter(pk__in=[r.entry_id for r in chunk]).update(left_on=today)
             events.extend(
-                ConsentEvent(
-                    person_id=r.person_id,
-                    list_kind=plan.list_kind,
-                    kind=ConsentEventKind.REMOVED,
-                    basis=r.basis,
-                    on=today,
-                    note=note,
-                    recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
-                    recorded_at=now,
-                )
-                for r in chunk
+                event(r.person_id, ConsentEventKind.REMOVED, r.basis, today) for r in chunk
             )
             tick(len(chunk))
-        for chunk in _chunks(events):
-            ConsentEvent.objects.bulk_create(chunk)
+        _insert_rows(ConsentEvent, events)
         report = plan.report(applied=True)
         audit.record(
             actor,
