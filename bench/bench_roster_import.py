@@ -15,6 +15,7 @@ from the same database; the rollback is not timed.
     make bench            # or: .venv/bin/python bench/run.py bench_roster_import
     AINET_BENCH_DB_DIR=/tmp/ainet-bench-care .venv/bin/python bench/bench_roster_import.py
     .venv/bin/python bench/bench_roster_import.py --rows 20000     # a quicker look
+    AINET_BENCH_ROSTER_ROWS=20000 make bench                         # the same through bench/run.py
 
 Both read the same bytes; import-export gets them decoded from CP932 into a tablib Dataset
 whose header is renamed to Person's field names (a default ModelResource knows no Japanese
@@ -27,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import random
 import sys
 import time
@@ -180,7 +182,9 @@ def run_import_export(ward: Any, data: bytes) -> tuple[float, float, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rows", type=int, default=ROWS)
+    parser.add_argument(
+        "--rows", type=int, default=int(os.environ.get("AINET_BENCH_ROSTER_ROWS", ROWS))
+    )
     args, _rest = parser.parse_known_args()  # bench/run.py passes the bench names
 
     import synthetic_care

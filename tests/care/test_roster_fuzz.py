@@ -16,13 +16,13 @@ from ainet.care.roster import RosterInputError, import_roster, parse_roster
 from tests.care.roster_files import HEADER, row
 from tests.conftest import World
 
+ALPHABET = [
+    *"0123456789-/.,\"'=+@ \t\r\n",
+    *"年月日平成令和昭和元ｱイｳヴーｰ髙高鈴木矢向丁目番号同意手上げ拒否",
+    *["\x00", "\ufeff", "\u3000", "𠮷", "\ud7ff"],
+]
 CELL_TEXT = st.text(
-    alphabet=st.sampled_from(
-        list(
-            "0123456789-/.,\"'=+@ \t\r\n年月日平成令和昭和元ｱイｳヴーｰ髙高鈴木矢向丁目番号同意手上げ拒否"
-        )
-        + ["\x00", "\ufeff", "\u3000", "𠮷", "\ud7ff"]
-    ),
+    alphabet=st.sampled_from(ALPHABET),
     max_size=30,
 )
 

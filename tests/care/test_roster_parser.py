@@ -143,7 +143,7 @@ def test_optional_columns_may_be_absent() -> None:
             "宛名番号,氏名\r\n1,鈴木\r\n".encode(),
             "Required columns are missing: 氏名カナ, 生年月日, 住所, 同意区分",
         ),
-        ("a,b,c\r\n1,2,3\r\n".encode(), "not a roster CSV"),
+        (b"a,b,c\r\n1,2,3\r\n", "not a roster CSV"),
         ("氏名,氏名カナ,生年月日,住所,同意区分,名前\r\n".encode(), "Two columns are headed 氏名"),
         ("氏名,氏名カナ\x00,生年月日,住所,同意区分\r\n".encode(), "NUL"),
     ],

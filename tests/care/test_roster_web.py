@@ -42,7 +42,12 @@ def _post_file(
 def test_upload_preview_then_apply(world: World) -> None:
     client = world.client_for("ward_admin", "en")
     rows = [
-        row(number=str(n), name=f"テスト {n}", kana="テスト", born=f"1940-{(n - 1) // 28 + 1:02d}-{(n - 1) % 28 + 1:02d}")
+        row(
+            number=str(n),
+            name=f"テスト {n}",
+            kana="テスト",
+            born=f"1940-{(n - 1) // 28 + 1:02d}-{(n - 1) % 28 + 1:02d}",
+        )
         for n in range(1, 61)
     ]
     upload = _post_file(client, world, roster_bytes(rows, "cp932"))

@@ -1,5 +1,5 @@
-"""How each roster-import URL answers a GET from each persona (tests/core/test_permission_matrix.py),
-and the upload the rules need."""
+"""How each roster-import URL answers a GET from each persona
+(tests/core/test_permission_matrix.py), and the upload the rules need."""
 
 from __future__ import annotations
 
