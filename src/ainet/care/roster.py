@@ -584,6 +584,7 @@ class RowChange:
     entry_fields: list[str] = field(default_factory=list)  # entry fields to write
     moved: bool = False
     before: dict[str, Any] = field(default_factory=dict)  # old values of changed fields
+    town_name: str = ""  # the town block found in the address, when it was looked up
 
     @property
     def fields(self) -> list[str]:
@@ -598,6 +599,8 @@ class RowChange:
             "name": self.values["name"],
             "fields": self.fields,
             "moved": self.moved,
+            "town": self.town_name,
+            "basis": str(self.entry_values["basis"]),
             "before": {k: _plain(self.before[k]) for k in self.fields},
             "after": {k: _plain(self.values.get(k, self.entry_values.get(k))) for k in self.fields},
         }
@@ -792,6 +795,7 @@ def plan_roster(
             )
         entry = entries.get(person.pk) if person is not None else None
         change = RowChange(row.row, "new", person, entry, values, entry_values)
+        change.town_name = str(town) if relocate and town is not None else ""
         if person is not None:
             change.person_fields, change.before = _differences(person, values)
             change.moved = address_moved or "district_id" in change.person_fields

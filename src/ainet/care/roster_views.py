@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ainet.care import roster, roster_jobs
-from ainet.care.models import ListKind
+from ainet.care.models import Basis, ListKind
 from ainet.care.roster_forms import RosterUploadForm
 from ainet.care.roster_models import RUNNING_STATUSES, RosterUpload, UploadStatus
 from ainet.core.csvio import csv_response
@@ -124,8 +124,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     view = request.GET.get("view", "changes")
     if view not in VIEWS:
         view = "changes"
-    rows = _rows(upload, view)
-    for row in rows:
+    page = Paginator(_rows(upload, view), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        if row.get("basis") in Basis.values:
+            row["basis_label"] = Basis(row["basis"]).label
         if "fields" in row:
             row["changes"] = [
                 {
@@ -135,7 +137,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
                 }
                 for f in row["fields"]
             ]
-    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     report = upload.report
     context.update(
         view=view,
