@@ -225,3 +225,23 @@ def test_the_background_check_reports_progress_and_finishes(world: World, settin
     assert upload.status == UploadStatus.READY
     assert upload.report["new"] == 399
     assert (upload.done, upload.total) == (399, 399)
+
+
+def test_a_step_that_died_with_its_process_can_be_discarded(world: World) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    client = world.client_for("ward_admin", "en")
+    fresh = make_upload(world, status=UploadStatus.CHECKING, progress_at=timezone.now())
+    client.post(reverse("care_roster:discard", kwargs={"pk": fresh.pk}))
+    fresh.refresh_from_db()
+    assert fresh.status == UploadStatus.CHECKING  # still working: not discarded
+    old = timezone.now() - datetime.timedelta(minutes=10)
+    dead = make_upload(world, status=UploadStatus.CHECKING, progress_at=old)
+    html = client.get(reverse("care_roster:detail", kwargs={"pk": dead.pk})).content.decode()
+    assert "has not reported progress for several minutes" in html
+    assert reverse("care_roster:discard", kwargs={"pk": dead.pk}) in html
+    client.post(reverse("care_roster:discard", kwargs={"pk": dead.pk}))
+    dead.refresh_from_db()
+    assert dead.status == UploadStatus.DISCARDED

@@ -228,6 +228,8 @@ STALLED_AFTER = datetime.timedelta(minutes=5)
 
 
 def is_stalled(upload: RosterUpload) -> bool:
+    if live_progress(upload.pk) is not None:
+        return False  # working in this process (the apply step writes no progress rows)
     last = upload.progress_at or upload.uploaded_at
     return upload.is_running and timezone.now() - last > STALLED_AFTER
 
