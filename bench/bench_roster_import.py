@@ -138,6 +138,7 @@ def run_ainet(ward: Any, data: bytes) -> tuple[float, float, dict[str, Any], int
 
     report: dict[str, Any] = {}
     seconds = cpu = 0.0
+    connection.queries_log.clear()  # the build's queries would fill the capped log
     try:
         with transaction.atomic(), CaptureQueriesContext(connection) as queries:
             started, cpu_started = time.perf_counter(), time.process_time()
