@@ -35,6 +35,8 @@ HOLDERS: dict[str, frozenset[str]] = {
     "community.view": STAFF_WITH_DISTRICTS,
     "community.manage": TEAM_STAFF,
     "care.manage_basis": frozenset({"ward_admin"}),
+    "volunteers.view": TEAM_STAFF,
+    "volunteers.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

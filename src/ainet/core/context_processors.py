@@ -23,5 +23,6 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
             "care_roster": access.can(user, "care.manage_basis"),
+            "volunteers": access.can(user, "volunteers.view"),
         },
     }
