@@ -24,6 +24,7 @@ docs/architecture.md, "Roster import").
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime
 import hashlib
@@ -1058,6 +1059,25 @@ def apply_plan(
     return report
 
 
+@contextlib.contextmanager
+def sqlite_working_memory(mib: int = 128) -> Iterator[None]:
+    """A large import touches many more pages than SQLite's default 2 MB page cache holds;
+    spilling them to disk mid-transaction doubled the wall time of a 100,000-row import. On
+    SQLite, give this connection a larger cache while the import runs; elsewhere do nothing."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        (previous,) = cursor.fetchone()
+        cursor.execute(f"PRAGMA cache_size = -{int(mib) * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
 def import_roster(
     actor: Any,
     municipality: Municipality,
@@ -1072,7 +1092,7 @@ def import_roster(
     """Parse, match, diff and (unless `dry_run` or a row is invalid) apply, all-or-nothing.
     Raises `RosterInputError` for unusable input; otherwise returns the JSON report."""
     parsed = parse_roster(data, progress)
-    with transaction.atomic():
+    with sqlite_working_memory(), transaction.atomic():
         plan = plan_roster(municipality, list_kind, parsed, progress)
         if dry_run or plan.errors:
             report = plan.report(applied=False)

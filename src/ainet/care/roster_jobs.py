@@ -188,7 +188,7 @@ def _apply(upload_id: int, actor_id: int) -> None:
     progress = _Recorder(upload_id, write_rows=False)
     try:
         parsed = roster.parse_roster(bytes(upload.data), progress)
-        with transaction.atomic():
+        with roster.sqlite_working_memory(), transaction.atomic():
             plan = roster.plan_roster(upload.municipality, upload.list_kind, parsed, progress)
             if plan.errors or plan.digest != upload.digest:
                 raise _Stale
