@@ -23,6 +23,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
             "care_roster": access.can(user, "care.manage_basis"),
+            "care": access.can(user, "care.view"),
             "volunteers": access.can(user, "volunteers.view"),
         },
     }

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('care', '0001_initial'),
+        ('care', '0002_contact_followup_pending_idx'),
         ('core', '0004_audit_ip_label'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
