@@ -16,5 +16,6 @@ urlpatterns = [
     path("staff/volunteers/", include("ainet.volunteers.urls")),
     path("volunteer/", include("ainet.volunteers.public_urls")),
     path("staff/reports/", include("ainet.reports.urls")),
+    path("staff/disaster/safety/", include("ainet.disaster.safety_urls")),
     path("api/v1/", api.urls),
 ]

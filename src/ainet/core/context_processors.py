@@ -24,6 +24,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "community": access.can(user, "community.view"),
             "care_roster": access.can(user, "care.manage_basis"),
             "care": access.can(user, "care.view"),
+            "safety": access.can(user, "disaster.safety_record"),
             "volunteers": access.can(user, "volunteers.view"),
         },
     }
