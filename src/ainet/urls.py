@@ -17,5 +17,6 @@ urlpatterns = [
     path("volunteer/", include("ainet.volunteers.public_urls")),
     path("staff/reports/", include("ainet.reports.urls")),
     path("staff/disaster/safety/", include("ainet.disaster.safety_urls")),
+    path("staff/disaster/", include("ainet.disaster.urls")),
     path("api/v1/", api.urls),
 ]

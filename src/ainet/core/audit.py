@@ -32,6 +32,8 @@ class Action(models.TextChoices):
     DEMO_BUILT = "demo.built", "demo.built"
     ROSTER_PREVIEW = "roster.preview", "roster.preview"
     ROSTER_IMPORT = "roster.import", "roster.import"
+    DISASTER_DECLARED = "disaster.declared", "disaster.declared"
+    DISASTER_ENDED = "disaster.ended", "disaster.ended"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
