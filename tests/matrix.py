@@ -34,6 +34,10 @@ HOLDERS: dict[str, frozenset[str]] = {
     "plan.record": TEAM_STAFF,
     "community.view": STAFF_WITH_DISTRICTS,
     "community.manage": TEAM_STAFF,
+    "grants.view": TEAM_STAFF,
+    "grants.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
+    "grants.review": TEAM_STAFF | {"committee"},
+    "grants.fund": frozenset({"ward_admin", "shakyo"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

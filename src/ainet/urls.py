@@ -12,5 +12,7 @@ urlpatterns = [
     path("staff/plan/", include("ainet.plan.urls")),
     path("staff/community/", include("ainet.community.urls")),
     path("staff/reports/", include("ainet.reports.urls")),
+    path("staff/grants/", include("ainet.grants.urls")),
+    path("grants/", include("ainet.grants.public_urls")),
     path("api/v1/", api.urls),
 ]

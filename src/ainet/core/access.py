@@ -118,6 +118,19 @@ CAPABILITIES: dict[str, Predicate] = {
     # Community records name contact people and participants.
     "community.view": is_district_staff,
     "community.manage": is_team_staff,
+    # Grants: the staff who run programmes (ward office, 区社協) and the coordinators who follow
+    # funded groups; reviewers are assigned per round (committee members review too); the
+    # donation fund names donors, so only its owner (区社協) and the ward administrator see it.
+    "grants.view": is_team_staff,
+    "grants.manage": has_any_role(Role.WARD_ADMIN, Role.WARD_STAFF, Role.SHAKYO_COORDINATOR),
+    "grants.review": has_any_role(
+        Role.WARD_ADMIN,
+        Role.WARD_STAFF,
+        Role.SHAKYO_COORDINATOR,
+        Role.CARE_PLAZA_STAFF,
+        Role.COMMITTEE_MEMBER,
+    ),
+    "grants.fund": has_any_role(Role.WARD_ADMIN, Role.SHAKYO_COORDINATOR),
 }
 
 

@@ -22,5 +22,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "audit": access.can(user, "core.view_audit_log"),
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
+            "grants": access.can(user, "grants.view"),
+            "grant_reviews": access.can(user, "grants.review"),
         },
     }
