@@ -43,9 +43,7 @@ def coordinator(db: None) -> User:
 
 
 def snapshot(entry: LedgerEntry) -> tuple[object, ...]:
-    lines = tuple(
-        sorted((x.account, x.debit_yen, x.credit_yen) for x in entry.lines.all())
-    )
+    lines = tuple(sorted((x.account, x.debit_yen, x.credit_yen) for x in entry.lines.all()))
     return (entry.number, entry.entry_date, entry.kind, entry.description, entry.posted_at, lines)
 
 
