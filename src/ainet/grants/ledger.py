@@ -22,13 +22,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Max, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ainet.core.dates import today_tokyo
 from ainet.grants.models import Account, EntryKind, Fund, LedgerEntry, LedgerLine
 
 MAX_AMOUNT_YEN = 10_000_000_000  # ten billion yen: a typo, not a donation
+# Descriptions written into the ledger are records of the office, kept in Japanese whatever
+# language the member of staff reads the screens in.
+RECORD_LANGUAGE = "ja"
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,8 @@ def post_donation(
         )
     with transaction.atomic():
         fund = _locked(fund)
-        description = _("Donation") + (f" ({earmark})" if earmark else "")
+        with translation.override(RECORD_LANGUAGE):
+            description = _("Donation")
         return _post(
             fund,
             actor,
@@ -211,6 +215,11 @@ def reverse(
             lines=lines,
             reverses=entry,
         )
+
+
+def _reversal_description(number: int, reason: str) -> str:
+    with translation.override(RECORD_LANGUAGE):
+        return _("Reversal of entry %(number)s: %(reason)s") % {"number": number, "reason": reason}
 
 
 # --- The annual statement (年度) -----------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ainet.core import access, audit
@@ -744,13 +744,14 @@ def record_payment(
         entry: LedgerEntry | None = None
         fund = project.programme.fund
         if fund is not None:
+            with translation.override(ledger.RECORD_LANGUAGE):
+                description = _("Grant to %(group)s: %(title)s (instalment %(n)s)") % {
+                    "group": project.applicant,
+                    "title": project.title,
+                    "n": number + 1,
+                }
             entry = ledger.post_grant_payment(
-                fund,
-                actor,
-                amount_yen=amount_yen,
-                paid_on=paid_on,
-                description=_("Grant to %(group)s: %(title)s (instalment %(n)s)")
-                % {"group": project.applicant, "title": project.title, "n": number + 1},
+                fund, actor, amount_yen=amount_yen, paid_on=paid_on, description=description
             )
         payment = Payment.objects.create(
             project=project,
