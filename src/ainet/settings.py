@@ -87,9 +87,11 @@ INSTALLED_APPS = [
     "ainet.core",
     "ainet.plan",
     "ainet.community",
+    "ainet.care",
     "ainet.volunteers",
     "ainet.grants",
     "ainet.facilities",
+    "ainet.disaster",
     "ainet.reports",
     "ainet.demo",
 ]

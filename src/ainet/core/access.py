@@ -8,10 +8,12 @@ nothing here: ainet's powers come only from role memberships.
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from rules.predicates import Predicate
 
 from ainet.core.dates import today_tokyo
@@ -41,6 +43,45 @@ class _Scope:
                 District.objects.filter(municipality_id__in=ward_wide).values_list("pk", flat=True)
             )
         self.district_ids = frozenset(district_ids)
+        by_role: dict[Role, set[int]] = {}
+        for m in memberships:
+            role = Role(m.role)
+            ids = by_role.setdefault(role, set())
+            if role in WARD_WIDE_ROLES:
+                ids |= self._ward_district_ids(m.municipality_id)
+            else:
+                ids |= {d.pk for d in m.districts.all()}
+        self.districts_by_role = {role: frozenset(ids) for role, ids in by_role.items()}
+        self.ward_wide_municipality_ids = frozenset(ward_wide)
+
+    def _ward_district_ids(self, municipality_id: int) -> frozenset[int]:
+        from ainet.core.models import District
+
+        cache = self.__dict__.setdefault("_ward_districts", {})
+        if municipality_id not in cache:
+            cache[municipality_id] = frozenset(
+                District.objects.filter(municipality_id=municipality_id).values_list(
+                    "pk", flat=True
+                )
+            )
+        ids: frozenset[int] = cache[municipality_id]
+        return ids
+
+    @cached_property
+    def disaster_district_ids(self) -> frozenset[int]:
+        """Districts of the user's municipalities under a disaster-mode declaration now.
+        Computed once per request, so a declaration that ends is gone by the next one."""
+        from ainet.care.models import DisasterDeclaration
+
+        ids: set[int] = set()
+        for declaration in (
+            DisasterDeclaration.objects.in_force()
+            .filter(municipality_id__in=self.municipality_ids)
+            .prefetch_related("districts")
+        ):
+            declared = {d.pk for d in declaration.districts.all()}
+            ids |= declared or set(self._ward_district_ids(declaration.municipality_id))
+        return frozenset(ids)
 
     @cached_property
     def otp_required_by_role(self) -> bool:
@@ -105,6 +146,10 @@ is_team_staff = has_any_role(
     Role.WARD_ADMIN, Role.WARD_STAFF, Role.SHAKYO_COORDINATOR, Role.CARE_PLAZA_STAFF
 )
 
+is_special_care_reader = has_any_role(Role.WARD_ADMIN, Role.WARD_STAFF, Role.CARE_PLAZA_STAFF)
+# Everyone who may open the people pages at all (what they see there: `person_q`).
+is_care_reader = has_any_role(*DISTRICT_STAFF_ROLES, Role.VOLUNTEER)
+
 # Capability name → `rules` predicate. Apps add theirs here as they arrive.
 CAPABILITIES: dict[str, Predicate] = {
     "core.view_districts": is_district_staff,
@@ -118,6 +163,23 @@ CAPABILITIES: dict[str, Predicate] = {
     # Community records name contact people and participants.
     "community.view": is_district_staff,
     "community.manage": is_team_staff,
+    # People who need support (care). Which people and fields: `person_q`, `person_access`.
+    "care.view": is_care_reader,
+    "care.manage": has_any_role(
+        Role.WARD_ADMIN, Role.WARD_STAFF, Role.CARE_PLAZA_STAFF, Role.SHAKYO_COORDINATOR
+    ),
+    "care.manage_basis": is_ward_admin,  # legal basis, consent, roster import
+    "care.record_contact": has_any_role(
+        Role.WARD_ADMIN,
+        Role.WARD_STAFF,
+        Role.CARE_PLAZA_STAFF,
+        Role.SHAKYO_COORDINATOR,
+        Role.MINSEI_IIN,
+        Role.VOLUNTEER,
+    ),
+    "care.view_special": is_special_care_reader,
+    "care.file_concern": has_any_role(*DISTRICT_STAFF_ROLES, Role.PARTNER_COMPANY),
+    "care.handle_concerns": is_team_staff,
     # Grants: the staff who run programmes (ward office, 区社協) and the coordinators who follow
     # funded groups; reviewers are assigned per round (committee members review too); the
     # donation fund names donors, so only its owner (区社協) and the ward administrator see it.
@@ -163,3 +225,203 @@ def administered_municipality_ids(user: Any) -> frozenset[int]:
         .active_on(today_tokyo())
         .values_list("municipality_id", flat=True)
     )
+
+
+# --- People who need support (care) -------------------------------------------------------
+
+
+class FieldLevel(enum.IntEnum):
+    """How much of a person's record a user may see. Higher includes lower."""
+
+    MINIMAL = 1  # name, address, phone, emergency contact, language: enough to visit
+    STANDARD = 2  # everything but special-care data (要配慮個人情報)
+    FULL = 3  # including care level, disability, illness, special-care needs, notes
+
+
+@dataclass(frozen=True)
+class PersonAccess:
+    level: FieldLevel
+    # True when only a disaster-mode declaration makes the person visible to this user:
+    # every such read is audited as an unlock.
+    via_disaster_mode: bool
+
+
+# Roles that see whole districts, and the field level each gets.
+_DISTRICT_ROLE_LEVELS = {
+    Role.WARD_ADMIN: FieldLevel.FULL,
+    Role.WARD_STAFF: FieldLevel.FULL,
+    Role.CARE_PLAZA_STAFF: FieldLevel.FULL,
+    Role.SHAKYO_COORDINATOR: FieldLevel.STANDARD,
+    Role.MINSEI_IIN: FieldLevel.STANDARD,
+    Role.ASSOCIATION_MANAGER: FieldLevel.STANDARD,
+}
+_ROLE_LEVELS = {**_DISTRICT_ROLE_LEVELS, Role.VOLUNTEER: FieldLevel.MINIMAL}
+
+
+def _entries(prefix: str, **conditions: Any) -> Exists:
+    from ainet.care.models import ListEntry
+
+    outer = OuterRef(prefix[:-2] if prefix else "pk")
+    return Exists(ListEntry.objects.filter(person=outer, left_on__isnull=True, **conditions))
+
+
+def _shareable_evacuation(prefix: str) -> Q:
+    from ainet.care.models import SHAREABLE_EVACUATION_BASES, Basis, ListKind
+
+    consented = [b for b in SHAREABLE_EVACUATION_BASES if b != Basis.OPT_OUT]
+    return Q(_entries(prefix, list_kind=ListKind.EVACUATION, basis__in=consented)) | Q(
+        _entries(
+            prefix,
+            list_kind=ListKind.EVACUATION,
+            basis=Basis.OPT_OUT,
+            removal_requested_on__isnull=True,
+        )
+    )
+
+
+def _on_watch_list(prefix: str) -> Q:
+    from ainet.care.models import Basis, ListKind
+
+    return Q(_entries(prefix, list_kind=ListKind.WATCH)) & ~Q(
+        _entries(prefix, list_kind=ListKind.WATCH, basis=Basis.WARD_ONLY)
+    )
+
+
+def _on_evacuation_list(prefix: str) -> Q:
+    from ainet.care.models import ListKind
+
+    return Q(_entries(prefix, list_kind=ListKind.EVACUATION))
+
+
+def _tied_to_user(user: Any, prefix: str) -> Q:
+    from ainet.care.models import SupportTie
+
+    outer = OuterRef(prefix[:-2] if prefix else "pk")
+    return Q(
+        Exists(
+            SupportTie.objects.filter(
+                person=outer, supporter__user_id=user.pk, supporter__is_active=True
+            ).active_on(today_tokyo())
+        )
+    )
+
+
+def _has_information_agreement(user: Any) -> bool:
+    """An association manager receives data only under a current signed agreement naming
+    them as information manager. Cached with the request's scope."""
+    from ainet.care.models import InformationAgreement
+
+    scope = _scope(user)
+    if scope is None:
+        return False
+    if "_agreement" not in scope.__dict__:
+        today = today_tokyo()
+        scope.__dict__["_agreement"] = (
+            InformationAgreement.objects.filter(manager_id=user.pk, signed_on__lte=today)
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+            .exists()
+        )
+    return bool(scope.__dict__["_agreement"])
+
+
+def _role_person_q(user: Any, scope: _Scope, role: Role, prefix: str, disaster: bool) -> Q:
+    """The people one role lets the user see; with `disaster`, only those that disaster mode
+    adds (non-consented evacuation-list people in declared districts)."""
+    districts = sorted(scope.districts_by_role.get(role, ()))
+    in_districts = Q(**{f"{prefix}district_id__in": districts})
+    if disaster:
+        # Evacuation support providers: commissioners and association managers. A volunteer
+        # supporter sees the people assigned to them, in normal times and in a disaster alike.
+        if role not in (Role.MINSEI_IIN, Role.ASSOCIATION_MANAGER):
+            return Q(pk__in=[])
+        declared = sorted(scope.disaster_district_ids)
+        if not declared:
+            return Q(pk__in=[])
+        in_declared = Q(**{f"{prefix}district_id__in": declared})
+        if role == Role.ASSOCIATION_MANAGER and not _has_information_agreement(user):
+            return Q(pk__in=[])
+        return in_districts & in_declared & _on_evacuation_list(prefix)
+    if role in (Role.WARD_ADMIN, Role.WARD_STAFF):
+        q = in_districts
+        if role == Role.WARD_ADMIN:
+            municipalities = sorted(scope.ward_wide_municipality_ids)
+            q |= Q(**{f"{prefix}municipality_id__in": municipalities})
+        return q
+    if role in (Role.CARE_PLAZA_STAFF, Role.SHAKYO_COORDINATOR):
+        return in_districts & (_on_watch_list(prefix) | _shareable_evacuation(prefix))
+    if role == Role.MINSEI_IIN:
+        return (in_districts & (_on_watch_list(prefix) | _shareable_evacuation(prefix))) | (
+            _tied_to_user(user, prefix)
+        )
+    if role == Role.ASSOCIATION_MANAGER:
+        if not _has_information_agreement(user):
+            return Q(pk__in=[])
+        return in_districts & _shareable_evacuation(prefix)
+    if role == Role.VOLUNTEER:
+        return _tied_to_user(user, prefix)
+    return Q(pk__in=[])
+
+
+def person_q(user: Any, prefix: str = "") -> Q:
+    """People (reached through `prefix`, e.g. "person__") the user may see: the union of
+    what each of their roles allows, plus what a disaster-mode declaration unlocks. Fails
+    closed: no role that sees people → a condition nothing matches."""
+    scope = _scope(user)
+    if scope is None:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    for role in scope.roles & set(_ROLE_LEVELS):
+        q |= _role_person_q(user, scope, role, prefix, disaster=False)
+        q |= _role_person_q(user, scope, role, prefix, disaster=True)
+    return q
+
+
+def person_access(user: Any, person: Any) -> PersonAccess | None:
+    """Whether the user may see this person at all, at which field level, and whether only
+    disaster mode makes them visible. None: not visible (views answer 404)."""
+    from ainet.care.models import Person
+
+    scope = _scope(user)
+    if scope is None:
+        return None
+    best: FieldLevel | None = None
+    normal = False
+    one = Person.objects.filter(pk=person.pk)
+    for role in sorted(scope.roles & set(_ROLE_LEVELS), key=lambda r: -_ROLE_LEVELS[r]):
+        level = _ROLE_LEVELS[role]
+        if one.filter(_role_person_q(user, scope, role, "", disaster=False)).exists():
+            normal = True
+        elif not one.filter(_role_person_q(user, scope, role, "", disaster=True)).exists():
+            continue
+        if best is None or level > best:
+            best = level
+    if best is None:
+        return None
+    return PersonAccess(level=best, via_disaster_mode=not normal)
+
+
+def supporter_q(user: Any) -> Q:
+    """Supporters the user may see: staff of their districts, and their own profile."""
+    scope = _scope(user)
+    if scope is None:
+        return Q(pk__in=[])
+    q = Q(user_id=user.pk)
+    if can(user, "care.view") and scope.roles & set(_DISTRICT_ROLE_LEVELS):
+        q |= district_q(user, "district_id")
+        if scope.ward_wide_municipality_ids:
+            q |= Q(municipality_id__in=sorted(scope.ward_wide_municipality_ids))
+    return q
+
+
+def concern_report_q(user: Any) -> Q:
+    """Concern reports: the district team's staff see their districts' reports (ward
+    administrators also the unrouted ones); a reporter sees the reports they filed."""
+    scope = _scope(user)
+    if scope is None:
+        return Q(pk__in=[])
+    q = Q(reporter_user_id=user.pk)
+    if can(user, "care.handle_concerns"):
+        q |= district_q(user, "district_id")
+        if scope.ward_wide_municipality_ids:
+            q |= Q(municipality_id__in=sorted(scope.ward_wide_municipality_ids))
+    return q

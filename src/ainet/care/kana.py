@@ -1,0 +1,91 @@
+"""Normalising names and addresses the way ward offices write them, so that a roster row and
+a person record match although one says ｽｽﾞｷ and the other すずき, or 髙橋 and 高橋.
+
+`kana_key` and `address_key` are what `Person.match_kana` and `Person.match_address` hold.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import jaconv
+
+# Variant kanji that NFKC leaves alone but offices treat as the same character (異体字).
+_VARIANTS = str.maketrans(
+    {
+        "髙": "高",
+        "﨑": "崎",
+        "嵜": "崎",
+        "濵": "浜",
+        "濱": "浜",
+        "邊": "辺",
+        "邉": "辺",
+        "齋": "斎",
+        "齊": "斉",
+        "澤": "沢",
+        "櫻": "桜",
+        "廣": "広",
+        "國": "国",
+        "𠮷": "吉",
+        "德": "徳",
+        "槇": "槙",
+        "眞": "真",
+        "冨": "富",
+        "嶋": "島",
+        "嶌": "島",
+        "籠": "篭",
+    }
+)
+_SPACES = re.compile(r"[\s\u3000]+")
+# Dashes between numbers in addresses: ー － ‐ ― − ‑ – — all mean the same hyphen.
+_DASHES = re.compile(r"[ー－‐―−‑–—ｰ-]")
+_KANJI_DIGITS = {
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CHOME = re.compile(r"([〇一二三四五六七八九十]+)丁目")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width letters and digits to half-width, half-width kana to full-width),
+    variant kanji folded, runs of spaces collapsed to one, trimmed."""
+    text = unicodedata.normalize("NFKC", text or "").translate(_VARIANTS)
+    return _SPACES.sub(" ", text).strip()
+
+
+def kana_key(text: str) -> str:
+    """Furigana for matching: hiragana, no spaces, long-vowel marks kept."""
+    return jaconv.kata2hira(normalise(text)).replace(" ", "")
+
+
+def _kanji_number(numeral: str) -> int:
+    if numeral == "十":
+        return 10
+    if "十" in numeral:
+        tens, _, ones = numeral.partition("十")
+        return (_KANJI_DIGITS.get(tens, 1) if tens else 1) * 10 + (
+            _KANJI_DIGITS.get(ones, 0) if ones else 0
+        )
+    return int("".join(str(_KANJI_DIGITS[c]) for c in numeral))
+
+
+def address_key(text: str) -> str:
+    """An address for matching: normalised, no spaces, 一丁目 → 1丁目, every dash one hyphen,
+    ヶ and ケ in place names alike (江ヶ崎町 = 江ケ崎町), and 番地/番/号 written as hyphens."""
+    text = normalise(text).replace(" ", "")
+    text = _CHOME.sub(lambda m: f"{_kanji_number(m.group(1))}丁目", text)
+    text = text.replace("ヶ", "ケ").replace("ヵ", "ケ")
+    text = _DASHES.sub("-", text)
+    text = re.sub(r"(\d)番地?(\d)", r"\1-\2", text)
+    text = re.sub(r"(\d)号(\d)", r"\1-\2", text)
+    text = re.sub(r"(\d)(?:番地?|号)$", r"\1", text)
+    return text
