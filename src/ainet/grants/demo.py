@@ -8,6 +8,10 @@ Kept small: the demo builder runs it for every test world."""
 from __future__ import annotations
 
 import datetime
+import secrets
+from typing import Any
+
+from django.utils import timezone
 
 from ainet.core.dates import fiscal_year, today_tokyo
 from ainet.core.models import District, Municipality, Organisation, User
@@ -16,13 +20,16 @@ from ainet.grants.models import (
     Application,
     ApplicationStatus,
     Criterion,
+    Decision,
     DecisionMeeting,
     Fund,
+    FundedProject,
+    Outcome,
+    Payment,
     Programme,
     ReviewerAssignment,
     Round,
 )
-from ainet.grants.services import BudgetItem
 
 DONATIONS = (
     # (days before today, amount, donor, anonymous, earmark)
@@ -97,29 +104,26 @@ def build_demo(ward: Municipality) -> None:
         ReviewerAssignment.objects.create(
             round=current, reviewer=User.objects.get(username=username)
         )
-    submitted, _token = services.start_application(
+    _application(
         current,
-        lines=[BudgetItem("会場費", 24_000), BudgetItem("お茶・材料費", 26_000)],
+        status=ApplicationStatus.SUBMITTED,
+        lines=[("会場費", 24_000), ("お茶・材料費", 26_000)],
         group_name="矢向ひだまりサロンの会（デモ）",
         contact_name="矢向 太郎（デモ）",
         contact_email="salon@example.jp",
         district=districts["yako"],
         title="月2回の多世代サロン（デモ）",
         plan="地区センターで月2回、子育て世代と高齢者が一緒に過ごすサロンを開きます（デモ）。",
-        requested_yen=50_000,
     )
-    Application.objects.filter(pk=submitted.pk).update(
-        status=ApplicationStatus.SUBMITTED, submitted_at=submitted.created_at
-    )
-    services.start_application(
+    _application(
         current,
-        lines=[BudgetItem("見守りカード印刷", 30_000)],
+        status=ApplicationStatus.DRAFT,
+        lines=[("見守りカード印刷", 30_000)],
         group_name="市場見守りの会（デモ）",
         contact_name="市場 花子（デモ）",
         district=districts["ichiba"],
         title="見守りカードづくり（デモ）",
         plan="下書き（デモ）",
-        requested_yen=30_000,
     )
     _last_year(programme, fund, coordinator, districts, this_fy - 1)
 
@@ -147,31 +151,72 @@ def _last_year(
         final_report_due=_day(-120),
         is_published=True,
     )
-    application = Application.objects.create(
-        round=past,
-        status=ApplicationStatus.SUBMITTED,
+    application = _application(
+        past,
+        status=ApplicationStatus.AWARDED,
+        lines=[("食材費", 60_000), ("会場費", 20_000)],
         group_name="矢向こども食堂の会（デモ）",
         contact_name="矢向 次郎（デモ）",
         district=districts["yako"],
         title="月1回のこども食堂（デモ）",
         plan="月1回、地区の子どもと高齢者が一緒に食事をします（デモ）。",
-        requested_yen=80_000,
         starts_on=datetime.date(fy, 8, 1),
-        resume_token_hash=services.token_hash(f"demo-past-{fy}"),
         submitted_at=datetime.datetime(fy, 6, 20, 10, 0, tzinfo=datetime.UTC),
     )
-    application.budget_lines.create(position=1, item="食材費", amount_yen=60_000)
-    application.budget_lines.create(position=2, item="会場費", amount_yen=20_000)
     meeting = DecisionMeeting.objects.create(
         round=past, held_on=datetime.date(fy, 7, 15), title=f"{fy}年度 審査会（デモ）"
     )
-    decision = services.record_decision(
-        coordinator,
-        meeting,
-        application,
-        outcome="award",
-        reason="地域の子どもの居場所として必要性が高い（デモ）",
+    Decision.objects.create(
+        application=application,
+        meeting=meeting,
+        outcome=Outcome.AWARD,
         amount_yen=80_000,
+        reason="地域の子どもの居場所として必要性が高い（デモ）",
+        decided_by=coordinator,
     )
-    project = decision.application.funded_project
-    services.record_payment(coordinator, project, amount_yen=40_000, paid_on=_day(100))
+    project = FundedProject.objects.create(
+        programme=programme,
+        application=application,
+        title=application.title,
+        applicant=application.group_name,
+        district=application.district,
+        started_on=datetime.date(fy, 8, 1),
+        amount_yen=80_000,
+        interim_report_due=past.interim_report_due,
+        final_report_due=past.final_report_due,
+    )
+    paid_on = _day(100)
+    entry = ledger.post_grant_payment(
+        fund,
+        coordinator,
+        amount_yen=40_000,
+        paid_on=paid_on,
+        description=f"{project.applicant}への助成：{project.title}（第1回）",
+    )
+    Payment.objects.create(
+        project=project,
+        number=1,
+        amount_yen=40_000,
+        paid_on=paid_on,
+        entry=entry,
+        recorded_by=coordinator,
+    )
+
+
+def _application(
+    round_: Round, *, status: str, lines: list[tuple[str, int]], **fields: Any
+) -> Application:
+    """Written directly (not through the public form's services), like the rest of the demo:
+    the audit log holds what people did, and the demo builder records one event for itself."""
+    submitted = status != ApplicationStatus.DRAFT
+    application = Application.objects.create(
+        round=round_,
+        status=status,
+        requested_yen=sum(amount for _item, amount in lines),
+        resume_token_hash=services.token_hash(secrets.token_urlsafe(32)),
+        submitted_at=fields.pop("submitted_at", None) or (timezone.now() if submitted else None),
+        **fields,
+    )
+    for position, (item, amount) in enumerate(lines, start=1):
+        application.budget_lines.create(position=position, item=item, amount_yen=amount)
+    return application
