@@ -11,6 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from ainet.grants import ledger, services
@@ -105,6 +106,7 @@ def test_the_database_refuses_to_change_a_posted_entry(world: World, statement: 
     assert ledger.balance(f) == 10_000
 
 
+@translation.override("ja")
 def test_a_reversal_swaps_the_lines_and_cannot_itself_be_reversed(world: World) -> None:
     f = new_fund(world)
     entry = donate(world, f, 10_000)
