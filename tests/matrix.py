@@ -38,6 +38,8 @@ HOLDERS: dict[str, frozenset[str]] = {
     "grants.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
     "grants.review": TEAM_STAFF | {"committee"},
     "grants.fund": frozenset({"ward_admin", "shakyo"}),
+    "volunteers.view": TEAM_STAFF,
+    "volunteers.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

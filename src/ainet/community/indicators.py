@@ -5,8 +5,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from ainet.community.models import CaravanMate, EventKind, Participation
-from ainet.core.indicators import Span, Values, count_flow, count_stock, register
+from ainet.community.models import EventKind, Participation
+from ainet.core.indicators import Span, Values, count_flow, register
 
 
 @register(
@@ -22,24 +22,6 @@ def forum_participants(
     return count_flow(
         Participation.objects.filter(event__municipality=municipality, event__kind=EventKind.FORUM),
         "event__date",
-        "district_id",
-        spans,
-        districts,
-    )
-
-
-@register(
-    "caravan_mates",
-    _("Caravan mates (dementia-supporter trainers)"),
-    "stock",
-    70,
-    _("Caravan mates registered on the day after the period"),
-)
-def caravan_mates(municipality: Any, spans: Sequence[Span], districts: Sequence[int]) -> Values:
-    return count_stock(
-        CaravanMate.objects.filter(municipality=municipality),
-        "registered_on",
-        "ended_on",
         "district_id",
         spans,
         districts,

@@ -1,6 +1,6 @@
-"""Community activity: groups, ongoing activities, events with registrations and participants,
-and the キャラバン・メイト who teach dementia-supporter courses. The forum, district activities,
-trainings and (later) the public calendar all live here."""
+"""Community activity: groups, ongoing activities, events with registrations and participants.
+The forum, district activities, trainings and (later) the public calendar all live here; the
+キャラバン・メイト and dementia-supporter courses belong to the volunteers app."""
 
 from __future__ import annotations
 
@@ -227,29 +227,3 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}#{self.pk}"
-
-
-class CaravanMate(models.Model):
-    """キャラバン・メイト: a trainer registered to teach the dementia-supporter course."""
-
-    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("name"), max_length=100)
-    district = models.ForeignKey(
-        District, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    registered_on = models.DateField(_("registered on"), db_index=True)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["registered_on", "name"]
-        indexes = [
-            models.Index(
-                fields=["municipality", "district", "registered_on", "ended_on"],
-                name="caravan_mate_stock_idx",
-            )
-        ]
-        verbose_name = _("caravan mate")
-        verbose_name_plural = _("caravan mates")
-
-    def __str__(self) -> str:
-        return self.name

@@ -163,6 +163,10 @@ CAPABILITIES: dict[str, Predicate] = {
     # Community records name contact people and participants.
     "community.view": is_district_staff,
     "community.manage": is_team_staff,
+    # Volunteers are personal data: the volunteer centre (区社協) and the ward office manage
+    # them; care plaza staff see their districts' volunteers to refer requests.
+    "volunteers.view": is_team_staff,
+    "volunteers.manage": has_any_role(Role.WARD_ADMIN, Role.WARD_STAFF, Role.SHAKYO_COORDINATOR),
     # People who need support (care). Which people and fields: `person_q`, `person_access`.
     "care.view": is_care_reader,
     "care.manage": has_any_role(

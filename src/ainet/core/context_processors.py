@@ -24,5 +24,6 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "community": access.can(user, "community.view"),
             "grants": access.can(user, "grants.view"),
             "grant_reviews": access.can(user, "grants.review"),
+            "volunteers": access.can(user, "volunteers.view"),
         },
     }

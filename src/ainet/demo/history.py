@@ -13,14 +13,12 @@ from __future__ import annotations
 import datetime
 import random
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from django.db import transaction
 
 from ainet.community.models import (
     Activity,
     ActivityType,
-    CaravanMate,
     Event,
     EventKind,
     Group,
@@ -53,7 +51,14 @@ from ainet.plan.models import (
     TeamPosition,
     Theme,
 )
-from ainet.volunteers.models import Volunteer
+from ainet.volunteers.models import (
+    CARAVAN_MATE,
+    Certificate,
+    Volunteer,
+    VolunteerCertificate,
+    VolunteerSource,
+    VolunteerStatus,
+)
 
 D = datetime.date
 # Synthetic names for synthetic people.
@@ -461,19 +466,13 @@ def _grants(
     FundedProject.objects.bulk_create(projects, batch_size=5000)
 
 
-def _people(
-    model: Any,
-    ward: Municipality,
-    districts: dict[str, District],
+def _spans(
     rng: random.Random,
-    names: Iterator[str],
     spans: list[
         tuple[int, datetime.date, datetime.date, datetime.date | None, datetime.date | None]
     ],
-) -> None:
+) -> Iterator[tuple[datetime.date, datetime.date | None]]:
     """spans: (count, registered from, registered until, ended from, ended until)."""
-    codes = sorted(districts)
-    rows = []
     for count, start, end, end_start, end_end in spans:
         for _ in range(count):
             registered = _day_in(rng, start, end)
@@ -482,16 +481,7 @@ def _people(
                 ended = _day_in(
                     rng, max(end_start, registered + datetime.timedelta(days=1)), end_end
                 )
-            rows.append(
-                model(
-                    municipality=ward,
-                    name=next(names),
-                    district=districts[codes[rng.randrange(len(codes))]],
-                    registered_on=registered,
-                    ended_on=ended,
-                )
-            )
-    model.objects.bulk_create(rows, batch_size=5000)
+            yield registered, ended
 
 
 def _registrations(
@@ -501,19 +491,56 @@ def _registrations(
     names: Iterator[str],
     scale: int,
 ) -> None:
+    codes = sorted(districts)
+
+    def volunteer(registered: datetime.date | None, ended: datetime.date | None) -> Volunteer:
+        return Volunteer(
+            municipality=ward,
+            name=next(names),
+            district=districts[codes[rng.randrange(len(codes))]],
+            registered_on=registered,
+            ended_on=ended,
+            status=VolunteerStatus.ENDED if ended else VolunteerStatus.ACTIVE,
+            source=VolunteerSource.IMPORTED,
+        )
+
     # Volunteers: 1,588 registered at 2010-04-01 and 1,986 at 2015-04-01.
-    _people(Volunteer, ward, districts, rng, names, [
+    volunteer_spans = [
         (1286 * scale, D(2000, 4, 1), D(2010, 3, 31), None, None),
         (302 * scale, D(2000, 4, 1), D(2010, 3, 31), D(2010, 4, 2), D(2015, 3, 31)),
         (200 * scale, D(2000, 4, 1), D(2008, 3, 31), D(2008, 4, 1), D(2010, 3, 31)),
         (700 * scale, D(2010, 4, 2), D(2015, 3, 31), None, None),
-    ])  # fmt: skip
-    # Caravan mates: 45 at 2010-04-01 and 147 at 2015-04-01.
-    _people(CaravanMate, ward, districts, rng, names, [
+    ]
+    Volunteer.objects.bulk_create(
+        [volunteer(registered, ended) for registered, ended in _spans(rng, volunteer_spans)],
+        batch_size=5000,
+    )
+    # Caravan mates: 45 at 2010-04-01 and 147 at 2015-04-01. They hold the キャラバン・メイト
+    # certificate; as trainers they are not registered with the volunteer centre itself.
+    certificate, _created = Certificate.objects.get_or_create(
+        municipality=ward,
+        code=CARAVAN_MATE,
+        defaults={"name": "キャラバン・メイト", "name_en": "Caravan mate", "sort_order": 20},
+    )
+    mate_spans = [
         (37 * scale, D(2006, 4, 1), D(2010, 3, 31), None, None),
         (8 * scale, D(2006, 4, 1), D(2010, 3, 31), D(2010, 4, 2), D(2015, 3, 31)),
         (110 * scale, D(2010, 4, 2), D(2015, 3, 31), None, None),
-    ])  # fmt: skip
+    ]
+    spans = list(_spans(rng, mate_spans))
+    mates = [volunteer(None, None) for _span in spans]
+    for mate, (_obtained, ended) in zip(mates, spans, strict=True):
+        mate.status = VolunteerStatus.ENDED if ended else VolunteerStatus.ACTIVE
+    Volunteer.objects.bulk_create(mates, batch_size=5000)
+    VolunteerCertificate.objects.bulk_create(
+        [
+            VolunteerCertificate(
+                volunteer=mate, certificate=certificate, obtained_on=obtained, ended_on=ended
+            )
+            for mate, (obtained, ended) in zip(mates, spans, strict=True)
+        ],
+        batch_size=5000,
+    )
 
 
 def _facilities(ward: Municipality, districts: dict[str, District], scale: int) -> None:

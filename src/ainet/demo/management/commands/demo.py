@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from ainet.demo import builder
 from ainet.demo.history import build_history
+from ainet.demo.volunteer_centre import build_volunteer_centre
 
 STEPS = ("municipality", "districts", "town blocks", "organisations", "accounts")
 HISTORY_STEPS = (
@@ -24,6 +25,7 @@ HISTORY_STEPS = (
     "volunteers",
     "facilities",
 )
+CENTRE_STEPS = ("volunteer centre",)
 
 
 class Command(BaseCommand):
@@ -72,7 +74,7 @@ class Command(BaseCommand):
                     "(delete var/ainet.sqlite3 to start again)."
                 )
             return
-        total = len(STEPS) + len(HISTORY_STEPS)
+        total = len(STEPS) + len(HISTORY_STEPS) + len(CENTRE_STEPS)
         with tqdm(total=total, desc="demo", disable=quiet, unit="step") as bar:
 
             def progress(step: str) -> None:
@@ -82,5 +84,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 ward = builder.build(progress)
                 build_history(ward, progress=progress)
+                build_volunteer_centre(ward)
+                progress("volunteer centre")
         if not quiet:
             self.stdout.write(self.style.SUCCESS("デモ区を作成しました / Demo ward built."))
