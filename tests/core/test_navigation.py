@@ -20,6 +20,9 @@ def test_exactly_one_menu_item_is_current_on_each_section(world: World) -> None:
         reverse("reports:indicators"): reverse("reports:indicators"),
         reverse("core:district_list"): reverse("core:district_list"),
         reverse("reports:district_index"): reverse("plan:overview"),
+        reverse("care:person_list"): reverse("care:person_list"),
+        reverse("care:worklist"): reverse("care:person_list"),
+        reverse("care:support_map"): reverse("care:person_list"),
     }
     for url, current in expectations.items():
         assert current_items(client.get(url).content.decode()) == [current], url

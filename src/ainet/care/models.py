@@ -461,6 +461,12 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["person", "at"], name="contact_person_idx"),
             models.Index(fields=["supporter", "at"], name="contact_supporter_idx"),
+            # The worklist asks, per person, whether a follow-up is still waiting.
+            models.Index(
+                fields=["person"],
+                condition=Q(follow_up_needed=True, follow_up_done_on__isnull=True),
+                name="contact_followup_pending_idx",
+            ),
         ]
 
     def __str__(self) -> str:

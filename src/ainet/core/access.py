@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from rules.predicates import Predicate
 
 from ainet.core.dates import today_tokyo
@@ -182,6 +182,14 @@ CAPABILITIES: dict[str, Predicate] = {
         Role.VOLUNTEER,
     ),
     "care.view_special": is_special_care_reader,
+    # 民生委員 monthly activity figures (names commissioners, counts their contacts).
+    "care.view_figures": has_any_role(
+        Role.WARD_ADMIN,
+        Role.WARD_STAFF,
+        Role.SHAKYO_COORDINATOR,
+        Role.CARE_PLAZA_STAFF,
+        Role.MINSEI_IIN,
+    ),
     "care.file_concern": has_any_role(*DISTRICT_STAFF_ROLES, Role.PARTNER_COMPANY),
     "care.handle_concerns": is_team_staff,
     # Grants: the staff who run programmes (ward office, 区社協) and the coordinators who follow
@@ -262,33 +270,40 @@ _DISTRICT_ROLE_LEVELS = {
 _ROLE_LEVELS = {**_DISTRICT_ROLE_LEVELS, Role.VOLUNTEER: FieldLevel.MINIMAL}
 
 
-def _entries(prefix: str, **conditions: Any) -> Exists:
+def _entries(prefix: str, condition: Q | None = None, **conditions: Any) -> Exists:
     from ainet.care.models import ListEntry
 
     outer = OuterRef(prefix[:-2] if prefix else "pk")
-    return Exists(ListEntry.objects.filter(person=outer, left_on__isnull=True, **conditions))
+    entries = ListEntry.objects.filter(person=outer, left_on__isnull=True, **conditions)
+    return Exists(entries.filter(condition) if condition is not None else entries)
 
 
-def _shareable_evacuation(prefix: str) -> Q:
+# Conditions on one current list entry. A person has at most one current entry per list, so
+# "on the watch list and not ward-only there" is one entry's condition, and the union of the
+# conditions below is a single EXISTS (cheaper to build and to run than one per condition).
+
+
+def _shareable_entry() -> Q:
     from ainet.care.models import SHAREABLE_EVACUATION_BASES, Basis, ListKind
 
     consented = [b for b in SHAREABLE_EVACUATION_BASES if b != Basis.OPT_OUT]
-    return Q(_entries(prefix, list_kind=ListKind.EVACUATION, basis__in=consented)) | Q(
-        _entries(
-            prefix,
-            list_kind=ListKind.EVACUATION,
-            basis=Basis.OPT_OUT,
-            removal_requested_on__isnull=True,
-        )
+    return Q(list_kind=ListKind.EVACUATION, basis__in=consented) | Q(
+        list_kind=ListKind.EVACUATION, basis=Basis.OPT_OUT, removal_requested_on__isnull=True
     )
 
 
-def _on_watch_list(prefix: str) -> Q:
+def _watch_entry() -> Q:
     from ainet.care.models import Basis, ListKind
 
-    return Q(_entries(prefix, list_kind=ListKind.WATCH)) & ~Q(
-        _entries(prefix, list_kind=ListKind.WATCH, basis=Basis.WARD_ONLY)
-    )
+    return Q(list_kind=ListKind.WATCH) & ~Q(basis=Basis.WARD_ONLY)
+
+
+def _shareable_evacuation(prefix: str) -> Q:
+    return Q(_entries(prefix, _shareable_entry()))
+
+
+def _watch_or_shareable(prefix: str) -> Q:
+    return Q(_entries(prefix, _watch_entry() | _shareable_entry()))
 
 
 def _on_evacuation_list(prefix: str) -> Q:
@@ -352,11 +367,9 @@ def _role_person_q(user: Any, scope: _Scope, role: Role, prefix: str, disaster: 
             q |= Q(**{f"{prefix}municipality_id__in": municipalities})
         return q
     if role in (Role.CARE_PLAZA_STAFF, Role.SHAKYO_COORDINATOR):
-        return in_districts & (_on_watch_list(prefix) | _shareable_evacuation(prefix))
+        return in_districts & _watch_or_shareable(prefix)
     if role == Role.MINSEI_IIN:
-        return (in_districts & (_on_watch_list(prefix) | _shareable_evacuation(prefix))) | (
-            _tied_to_user(user, prefix)
-        )
+        return (in_districts & _watch_or_shareable(prefix)) | _tied_to_user(user, prefix)
     if role == Role.ASSOCIATION_MANAGER:
         if not _has_information_agreement(user):
             return Q(pk__in=[])
@@ -402,6 +415,51 @@ def person_access(user: Any, person: Any) -> PersonAccess | None:
     if best is None:
         return None
     return PersonAccess(level=best, via_disaster_mode=not normal)
+
+
+def person_level_expression(user: Any, prefix: str = "") -> Case:
+    """Per person row, the `FieldLevel` value the user gets (0: not visible), in the same
+    query as the rows: lists and maps need one level per person without one query each.
+    Agrees with `person_access(...).level` for every person (tests/care/test_access_rules.py)."""
+    scope = _scope(user)
+    whens = []
+    if scope is not None:
+        for role in sorted(scope.roles & set(_ROLE_LEVELS), key=lambda r: -_ROLE_LEVELS[r]):
+            q = _role_person_q(user, scope, role, prefix, disaster=False) | _role_person_q(
+                user, scope, role, prefix, disaster=True
+            )
+            whens.append(When(q, then=Value(int(_ROLE_LEVELS[role]))))
+    return Case(*whens, default=Value(0), output_field=IntegerField())
+
+
+def uniform_person_level(user: Any) -> FieldLevel | None:
+    """The field level of every person the user sees, when all their roles that see people
+    give the same level (most users hold one role); None when it differs by person. Lists
+    then need no per-row level expression."""
+    scope = _scope(user)
+    levels = {_ROLE_LEVELS[r] for r in scope.roles & set(_ROLE_LEVELS)} if scope else set()
+    return next(iter(levels)) if len(levels) == 1 else None
+
+
+def disaster_unlocks_possible(user: Any) -> bool:
+    """Whether any person could be visible to the user only through disaster mode now: a
+    declaration is in force in their municipalities and they hold a role it widens."""
+    scope = _scope(user)
+    if scope is None or not scope.roles & {Role.MINSEI_IIN, Role.ASSOCIATION_MANAGER}:
+        return False
+    return bool(scope.disaster_district_ids)
+
+
+def person_normal_q(user: Any, prefix: str = "") -> Q:
+    """People the user sees without any disaster-mode declaration. A visible person outside
+    this condition is a disaster-mode unlock, and reading them is audited as one."""
+    scope = _scope(user)
+    if scope is None:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    for role in scope.roles & set(_ROLE_LEVELS):
+        q |= _role_person_q(user, scope, role, prefix, disaster=False)
+    return q
 
 
 def supporter_q(user: Any) -> Q:

@@ -24,6 +24,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "community": access.can(user, "community.view"),
             "grants": access.can(user, "grants.view"),
             "grant_reviews": access.can(user, "grants.review"),
+            "care": access.can(user, "care.view"),
             "volunteers": access.can(user, "volunteers.view"),
         },
     }

@@ -7,322 +7,1019 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_audit_ip_label'),
+        ("core", "0004_audit_ip_label"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConcernReport',
+            name="ConcernReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reporter_kind', models.CharField(choices=[('partner_company', 'Partner company'), ('resident', 'Resident'), ('staff', 'Staff'), ('other', 'Other')], max_length=20, verbose_name='reported by')),
-                ('reporter_name', models.CharField(blank=True, max_length=100, verbose_name="reporter's name")),
-                ('reporter_contact', models.CharField(blank=True, max_length=200, verbose_name="reporter's phone or e-mail")),
-                ('noticed', models.TextField(verbose_name='what was noticed')),
-                ('where', models.CharField(max_length=300, verbose_name='where')),
-                ('urgency', models.CharField(choices=[('urgent', 'Urgent (today)'), ('soon', 'Soon (within 3 days)'), ('normal', 'When possible')], max_length=10, verbose_name='urgency')),
-                ('status', models.CharField(choices=[('received', 'Waiting for acknowledgement'), ('acknowledged', 'Acknowledged'), ('acting', 'Being acted on'), ('closed', 'Closed')], default='received', max_length=20, verbose_name='status')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received')),
-                ('acknowledge_by', models.DateTimeField(verbose_name='acknowledge by')),
-                ('act_by', models.DateTimeField(verbose_name='act by')),
-                ('acknowledged_at', models.DateTimeField(blank=True, null=True, verbose_name='acknowledged')),
-                ('escalated_at', models.DateTimeField(blank=True, null=True, verbose_name='escalated')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('idempotency_key', models.CharField(blank=True, max_length=64)),
-                ('acknowledged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.district')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
-                ('reporter_organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('reporter_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('town', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reporter_kind",
+                    models.CharField(
+                        choices=[
+                            ("partner_company", "Partner company"),
+                            ("resident", "Resident"),
+                            ("staff", "Staff"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="reported by",
+                    ),
+                ),
+                (
+                    "reporter_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="reporter's name"),
+                ),
+                (
+                    "reporter_contact",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="reporter's phone or e-mail"
+                    ),
+                ),
+                ("noticed", models.TextField(verbose_name="what was noticed")),
+                ("where", models.CharField(max_length=300, verbose_name="where")),
+                (
+                    "urgency",
+                    models.CharField(
+                        choices=[
+                            ("urgent", "Urgent (today)"),
+                            ("soon", "Soon (within 3 days)"),
+                            ("normal", "When possible"),
+                        ],
+                        max_length=10,
+                        verbose_name="urgency",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Waiting for acknowledgement"),
+                            ("acknowledged", "Acknowledged"),
+                            ("acting", "Being acted on"),
+                            ("closed", "Closed"),
+                        ],
+                        default="received",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received"
+                    ),
+                ),
+                ("acknowledge_by", models.DateTimeField(verbose_name="acknowledge by")),
+                ("act_by", models.DateTimeField(verbose_name="act by")),
+                (
+                    "acknowledged_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="acknowledged"),
+                ),
+                (
+                    "escalated_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="escalated"),
+                ),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                ("idempotency_key", models.CharField(blank=True, max_length=64)),
+                (
+                    "acknowledged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.district",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.municipality",
+                    ),
+                ),
+                (
+                    "reporter_organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "reporter_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'concern report',
-                'verbose_name_plural': 'concern reports',
-                'ordering': ['-received_at', '-id'],
+                "verbose_name": "concern report",
+                "verbose_name_plural": "concern reports",
+                "ordering": ["-received_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ConcernAction',
+            name="ConcernAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='when')),
-                ('note', models.TextField(verbose_name='what was done')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='care.concernreport')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="when"),
+                ),
+                ("note", models.TextField(verbose_name="what was done")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="care.concernreport",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'action on a concern report',
-                'verbose_name_plural': 'actions on concern reports',
-                'ordering': ['report', 'at', 'id'],
+                "verbose_name": "action on a concern report",
+                "verbose_name_plural": "actions on concern reports",
+                "ordering": ["report", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='InformationAgreement',
+            name="InformationAgreement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_on', models.DateField(verbose_name='signed on')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='information_agreements', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='information_agreements', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signed_on", models.DateField(verbose_name="signed on")),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="information_agreements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="information_agreements",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'information agreement',
-                'verbose_name_plural': 'information agreements',
-                'ordering': ['organisation', '-signed_on'],
+                "verbose_name": "information agreement",
+                "verbose_name_plural": "information agreements",
+                "ordering": ["organisation", "-signed_on"],
             },
         ),
         migrations.CreateModel(
-            name='NeedKind',
+            name="NeedKind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_en', models.CharField(blank=True, max_length=100, verbose_name='name (English)')),
-                ('is_special_care', models.BooleanField(default=False, verbose_name='special-care data')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=40, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_en",
+                    models.CharField(blank=True, max_length=100, verbose_name="name (English)"),
+                ),
+                (
+                    "is_special_care",
+                    models.BooleanField(default=False, verbose_name="special-care data"),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kind of need',
-                'verbose_name_plural': 'kinds of need',
-                'ordering': ['municipality', 'sort_order', 'code'],
+                "verbose_name": "kind of need",
+                "verbose_name_plural": "kinds of need",
+                "ordering": ["municipality", "sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('resident_number', models.CharField(blank=True, max_length=20, verbose_name='resident number')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('name_kana', models.CharField(blank=True, max_length=200, verbose_name='name (furigana)')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='date of birth')),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Not recorded')], default='unknown', max_length=10, verbose_name='sex')),
-                ('postal_code', models.CharField(blank=True, max_length=8, verbose_name='postal code')),
-                ('address', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('address_detail', models.CharField(blank=True, max_length=200, verbose_name='building and room')),
-                ('lat', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude')),
-                ('lng', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('household_type', models.CharField(choices=[('living_alone', 'Living alone'), ('elderly_only', 'Elderly people only'), ('with_family', 'With family'), ('other', 'Other'), ('unknown', 'Not recorded')], default='unknown', max_length=20, verbose_name='household')),
-                ('emergency_contact_name', models.CharField(blank=True, max_length=100, verbose_name='emergency contact')),
-                ('emergency_contact_phone', models.CharField(blank=True, max_length=30, verbose_name='emergency contact phone')),
-                ('preferred_language', models.CharField(default='ja', max_length=12, verbose_name='preferred language')),
-                ('watch_level', models.CharField(choices=[('high', 'High (weekly contact)'), ('medium', 'Medium (monthly contact)'), ('low', 'Low (quarterly contact)')], default='medium', max_length=10, verbose_name='watch-over level')),
-                ('care_level', models.CharField(blank=True, choices=[('', 'None recorded'), ('support_1', 'Support level 1'), ('support_2', 'Support level 2'), ('care_1', 'Care level 1'), ('care_2', 'Care level 2'), ('care_3', 'Care level 3'), ('care_4', 'Care level 4'), ('care_5', 'Care level 5')], default='', max_length=12, verbose_name='care level')),
-                ('disability', models.CharField(blank=True, max_length=300, verbose_name='disability')),
-                ('illness', models.CharField(blank=True, max_length=300, verbose_name='illness')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('match_kana', models.CharField(blank=True, editable=False, max_length=200)),
-                ('match_address', models.CharField(blank=True, editable=False, max_length=300)),
-                ('last_contact_at', models.DateTimeField(blank=True, null=True, verbose_name='last contact')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.district')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
-                ('needs', models.ManyToManyField(blank=True, related_name='people', to='care.needkind')),
-                ('town', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "resident_number",
+                    models.CharField(blank=True, max_length=20, verbose_name="resident number"),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "name_kana",
+                    models.CharField(blank=True, max_length=200, verbose_name="name (furigana)"),
+                ),
+                (
+                    "birth_date",
+                    models.DateField(blank=True, null=True, verbose_name="date of birth"),
+                ),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Not recorded"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "postal_code",
+                    models.CharField(blank=True, max_length=8, verbose_name="postal code"),
+                ),
+                ("address", models.CharField(blank=True, max_length=300, verbose_name="address")),
+                (
+                    "address_detail",
+                    models.CharField(blank=True, max_length=200, verbose_name="building and room"),
+                ),
+                (
+                    "lat",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "lng",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "household_type",
+                    models.CharField(
+                        choices=[
+                            ("living_alone", "Living alone"),
+                            ("elderly_only", "Elderly people only"),
+                            ("with_family", "With family"),
+                            ("other", "Other"),
+                            ("unknown", "Not recorded"),
+                        ],
+                        default="unknown",
+                        max_length=20,
+                        verbose_name="household",
+                    ),
+                ),
+                (
+                    "emergency_contact_name",
+                    models.CharField(blank=True, max_length=100, verbose_name="emergency contact"),
+                ),
+                (
+                    "emergency_contact_phone",
+                    models.CharField(
+                        blank=True, max_length=30, verbose_name="emergency contact phone"
+                    ),
+                ),
+                (
+                    "preferred_language",
+                    models.CharField(
+                        default="ja", max_length=12, verbose_name="preferred language"
+                    ),
+                ),
+                (
+                    "watch_level",
+                    models.CharField(
+                        choices=[
+                            ("high", "High (weekly contact)"),
+                            ("medium", "Medium (monthly contact)"),
+                            ("low", "Low (quarterly contact)"),
+                        ],
+                        default="medium",
+                        max_length=10,
+                        verbose_name="watch-over level",
+                    ),
+                ),
+                (
+                    "care_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "None recorded"),
+                            ("support_1", "Support level 1"),
+                            ("support_2", "Support level 2"),
+                            ("care_1", "Care level 1"),
+                            ("care_2", "Care level 2"),
+                            ("care_3", "Care level 3"),
+                            ("care_4", "Care level 4"),
+                            ("care_5", "Care level 5"),
+                        ],
+                        default="",
+                        max_length=12,
+                        verbose_name="care level",
+                    ),
+                ),
+                (
+                    "disability",
+                    models.CharField(blank=True, max_length=300, verbose_name="disability"),
+                ),
+                ("illness", models.CharField(blank=True, max_length=300, verbose_name="illness")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                ("match_kana", models.CharField(blank=True, editable=False, max_length=200)),
+                ("match_address", models.CharField(blank=True, editable=False, max_length=300)),
+                (
+                    "last_contact_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last contact"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="updated"),
+                ),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.district",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.municipality",
+                    ),
+                ),
+                (
+                    "needs",
+                    models.ManyToManyField(blank=True, related_name="people", to="care.needkind"),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['municipality', 'name_kana', 'name', 'id'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["municipality", "name_kana", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ListEntry',
+            name="ListEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_kind', models.CharField(choices=[('evacuation', 'Evacuation-help list'), ('watch', 'Watch-over list (elderly people living alone)')], max_length=20, verbose_name='list')),
-                ('basis', models.CharField(choices=[('consent', 'Consent'), ('hand_raised', 'Signed up (te-age)'), ('opt_out', 'Information sharing (opt-out)'), ('watch_programme', 'Watch-over programme (without consent)'), ('ward_only', 'Ward office only')], max_length=20, verbose_name='legal basis')),
-                ('consent_on', models.DateField(blank=True, null=True, verbose_name='consent given on')),
-                ('consent_scope', models.CharField(blank=True, max_length=300, verbose_name='scope of consent')),
-                ('removal_requested_on', models.DateField(blank=True, null=True, verbose_name='removal requested on')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason help is needed')),
-                ('joined_on', models.DateField(verbose_name='on the list since')),
-                ('left_on', models.DateField(blank=True, null=True, verbose_name='left the list on')),
-                ('source', models.CharField(blank=True, max_length=100, verbose_name='source')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='list_entries', to='care.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "list_kind",
+                    models.CharField(
+                        choices=[
+                            ("evacuation", "Evacuation-help list"),
+                            ("watch", "Watch-over list (elderly people living alone)"),
+                        ],
+                        max_length=20,
+                        verbose_name="list",
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "Consent"),
+                            ("hand_raised", "Signed up (te-age)"),
+                            ("opt_out", "Information sharing (opt-out)"),
+                            ("watch_programme", "Watch-over programme (without consent)"),
+                            ("ward_only", "Ward office only"),
+                        ],
+                        max_length=20,
+                        verbose_name="legal basis",
+                    ),
+                ),
+                (
+                    "consent_on",
+                    models.DateField(blank=True, null=True, verbose_name="consent given on"),
+                ),
+                (
+                    "consent_scope",
+                    models.CharField(blank=True, max_length=300, verbose_name="scope of consent"),
+                ),
+                (
+                    "removal_requested_on",
+                    models.DateField(blank=True, null=True, verbose_name="removal requested on"),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="reason help is needed"
+                    ),
+                ),
+                ("joined_on", models.DateField(verbose_name="on the list since")),
+                (
+                    "left_on",
+                    models.DateField(blank=True, null=True, verbose_name="left the list on"),
+                ),
+                ("source", models.CharField(blank=True, max_length=100, verbose_name="source")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="list_entries",
+                        to="care.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'list entry',
-                'verbose_name_plural': 'list entries',
-                'ordering': ['person', 'list_kind', '-joined_on'],
+                "verbose_name": "list entry",
+                "verbose_name_plural": "list entries",
+                "ordering": ["person", "list_kind", "-joined_on"],
             },
         ),
         migrations.CreateModel(
-            name='ConsentEvent',
+            name="ConsentEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('list_kind', models.CharField(choices=[('evacuation', 'Evacuation-help list'), ('watch', 'Watch-over list (elderly people living alone)')], max_length=20, verbose_name='list')),
-                ('kind', models.CharField(choices=[('added', 'Added to the list'), ('consent_given', 'Consent given'), ('consent_withdrawn', 'Consent withdrawn'), ('removal_requested', 'Removal requested'), ('basis_changed', 'Legal basis changed'), ('scope_changed', 'Scope of consent changed'), ('removed', 'Left the list')], max_length=20, verbose_name='event')),
-                ('basis', models.CharField(choices=[('consent', 'Consent'), ('hand_raised', 'Signed up (te-age)'), ('opt_out', 'Information sharing (opt-out)'), ('watch_programme', 'Watch-over programme (without consent)'), ('ward_only', 'Ward office only')], max_length=20, verbose_name='legal basis')),
-                ('on', models.DateField(verbose_name='date')),
-                ('scope', models.CharField(blank=True, max_length=300, verbose_name='scope of consent')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consent_events', to='care.person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "list_kind",
+                    models.CharField(
+                        choices=[
+                            ("evacuation", "Evacuation-help list"),
+                            ("watch", "Watch-over list (elderly people living alone)"),
+                        ],
+                        max_length=20,
+                        verbose_name="list",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("added", "Added to the list"),
+                            ("consent_given", "Consent given"),
+                            ("consent_withdrawn", "Consent withdrawn"),
+                            ("removal_requested", "Removal requested"),
+                            ("basis_changed", "Legal basis changed"),
+                            ("scope_changed", "Scope of consent changed"),
+                            ("removed", "Left the list"),
+                        ],
+                        max_length=20,
+                        verbose_name="event",
+                    ),
+                ),
+                (
+                    "basis",
+                    models.CharField(
+                        choices=[
+                            ("consent", "Consent"),
+                            ("hand_raised", "Signed up (te-age)"),
+                            ("opt_out", "Information sharing (opt-out)"),
+                            ("watch_programme", "Watch-over programme (without consent)"),
+                            ("ward_only", "Ward office only"),
+                        ],
+                        max_length=20,
+                        verbose_name="legal basis",
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="date")),
+                (
+                    "scope",
+                    models.CharField(blank=True, max_length=300, verbose_name="scope of consent"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "recorded_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="recorded"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consent_events",
+                        to="care.person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent event',
-                'verbose_name_plural': 'consent events',
-                'ordering': ['person', '-on', '-recorded_at', '-id'],
+                "verbose_name": "consent event",
+                "verbose_name_plural": "consent events",
+                "ordering": ["person", "-on", "-recorded_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='concernreport',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='concern_reports', to='care.person'),
+            model_name="concernreport",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="concern_reports",
+                to="care.person",
+            ),
         ),
         migrations.CreateModel(
-            name='Supporter',
+            name="Supporter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('minsei_iin', 'Welfare commissioner (minsei-iin)'), ('neighbour', 'Neighbour'), ('volunteer', 'Volunteer'), ('association', 'Neighbourhood association'), ('care_plaza', 'Care plaza'), ('family', 'Family'), ('company', 'Company')], max_length=20, verbose_name='kind')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('name_kana', models.CharField(blank=True, max_length=300, verbose_name='name (furigana)')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('lat', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='latitude')),
-                ('lng', models.DecimalField(blank=True, decimal_places=6, max_digits=9, null=True, verbose_name='longitude')),
-                ('languages', models.JSONField(blank=True, default=list, verbose_name='languages')),
-                ('evacuation_capacity', models.PositiveSmallIntegerField(default=1, verbose_name='evacuation capacity')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('district', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.district')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supporter_profiles', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("minsei_iin", "Welfare commissioner (minsei-iin)"),
+                            ("neighbour", "Neighbour"),
+                            ("volunteer", "Volunteer"),
+                            ("association", "Neighbourhood association"),
+                            ("care_plaza", "Care plaza"),
+                            ("family", "Family"),
+                            ("company", "Company"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "name_kana",
+                    models.CharField(blank=True, max_length=300, verbose_name="name (furigana)"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "lat",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "lng",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=6,
+                        max_digits=9,
+                        null=True,
+                        verbose_name="longitude",
+                    ),
+                ),
+                ("languages", models.JSONField(blank=True, default=list, verbose_name="languages")),
+                (
+                    "evacuation_capacity",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="evacuation capacity"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "district",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.district",
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.municipality",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supporter_profiles",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'supporter',
-                'verbose_name_plural': 'supporters',
-                'ordering': ['municipality', 'kind', 'name_kana', 'name', 'id'],
+                "verbose_name": "supporter",
+                "verbose_name_plural": "supporters",
+                "ordering": ["municipality", "kind", "name_kana", "name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(verbose_name='when')),
-                ('method', models.CharField(choices=[('visit', 'Home visit'), ('phone', 'Phone'), ('meeting', 'Met elsewhere'), ('letter', 'Letter or note'), ('other', 'Other')], max_length=20, verbose_name='how')),
-                ('category', models.CharField(choices=[('visit_contact', 'Visit or contact'), ('consultation', 'Consultation and support'), ('liaison', 'Liaison with other bodies'), ('other_activity', 'Other activity')], default='visit_contact', max_length=20, verbose_name='report category')),
-                ('noticed', models.TextField(blank=True, verbose_name='what was noticed')),
-                ('follow_up_needed', models.BooleanField(default=False, verbose_name='follow-up needed')),
-                ('follow_up_done_on', models.DateField(blank=True, null=True, verbose_name='follow-up done on')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='care.person')),
-                ('supporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='care.supporter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(verbose_name="when")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("visit", "Home visit"),
+                            ("phone", "Phone"),
+                            ("meeting", "Met elsewhere"),
+                            ("letter", "Letter or note"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="how",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("visit_contact", "Visit or contact"),
+                            ("consultation", "Consultation and support"),
+                            ("liaison", "Liaison with other bodies"),
+                            ("other_activity", "Other activity"),
+                        ],
+                        default="visit_contact",
+                        max_length=20,
+                        verbose_name="report category",
+                    ),
+                ),
+                ("noticed", models.TextField(blank=True, verbose_name="what was noticed")),
+                (
+                    "follow_up_needed",
+                    models.BooleanField(default=False, verbose_name="follow-up needed"),
+                ),
+                (
+                    "follow_up_done_on",
+                    models.DateField(blank=True, null=True, verbose_name="follow-up done on"),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="care.person",
+                    ),
+                ),
+                (
+                    "supporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="care.supporter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'contact',
-                'verbose_name_plural': 'contacts',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "contact",
+                "verbose_name_plural": "contacts",
+                "ordering": ["-at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SupportTie',
+            name="SupportTie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('since', models.DateField(blank=True, null=True, verbose_name='since')),
-                ('frequency', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly'), ('monthly', 'Monthly'), ('occasionally', 'Occasionally'), ('in_disaster', 'In a disaster')], default='monthly', max_length=20, verbose_name='how often')),
-                ('is_evacuation_support', models.BooleanField(default=False, verbose_name='helps to evacuate')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='ended on')),
-                ('end_reason', models.CharField(blank=True, max_length=300, verbose_name='why it ended')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ties', to='care.person')),
-                ('supporter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='ties', to='care.supporter')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("since", models.DateField(blank=True, null=True, verbose_name="since")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Daily"),
+                            ("weekly", "Weekly"),
+                            ("monthly", "Monthly"),
+                            ("occasionally", "Occasionally"),
+                            ("in_disaster", "In a disaster"),
+                        ],
+                        default="monthly",
+                        max_length=20,
+                        verbose_name="how often",
+                    ),
+                ),
+                (
+                    "is_evacuation_support",
+                    models.BooleanField(default=False, verbose_name="helps to evacuate"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="ended on")),
+                (
+                    "end_reason",
+                    models.CharField(blank=True, max_length=300, verbose_name="why it ended"),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ties",
+                        to="care.person",
+                    ),
+                ),
+                (
+                    "supporter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="ties",
+                        to="care.supporter",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'support tie',
-                'verbose_name_plural': 'support ties',
-                'ordering': ['person', 'supporter__kind', 'since', 'id'],
+                "verbose_name": "support tie",
+                "verbose_name_plural": "support ties",
+                "ordering": ["person", "supporter__kind", "since", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DisasterDeclaration',
+            name="DisasterDeclaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('starts_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='from')),
-                ('expires_at', models.DateTimeField(verbose_name='expires')),
-                ('ended_at', models.DateTimeField(blank=True, null=True, verbose_name='ended')),
-                ('declared_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('districts', models.ManyToManyField(blank=True, related_name='+', to='core.district')),
-                ('ended_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.municipality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "starts_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="from"),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="expires")),
+                ("ended_at", models.DateTimeField(blank=True, null=True, verbose_name="ended")),
+                (
+                    "declared_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "districts",
+                    models.ManyToManyField(blank=True, related_name="+", to="core.district"),
+                ),
+                (
+                    "ended_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "municipality",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.municipality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'disaster-mode declaration',
-                'verbose_name_plural': 'disaster-mode declarations',
-                'ordering': ['-starts_at', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('expires_at__gt', models.F('starts_at'))), name='disaster_expires_after_start')],
+                "verbose_name": "disaster-mode declaration",
+                "verbose_name_plural": "disaster-mode declarations",
+                "ordering": ["-starts_at", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("expires_at__gt", models.F("starts_at"))),
+                        name="disaster_expires_after_start",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='needkind',
-            constraint=models.UniqueConstraint(fields=('municipality', 'code'), name='needkind_code_unique'),
+            model_name="needkind",
+            constraint=models.UniqueConstraint(
+                fields=("municipality", "code"), name="needkind_code_unique"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['municipality', 'district'], name='person_district_idx'),
+            model_name="person",
+            index=models.Index(fields=["municipality", "district"], name="person_district_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['municipality', 'match_kana', 'birth_date'], name='person_match_idx'),
+            model_name="person",
+            index=models.Index(
+                fields=["municipality", "match_kana", "birth_date"], name="person_match_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['district', 'last_contact_at'], name='person_worklist_idx'),
+            model_name="person",
+            index=models.Index(fields=["district", "last_contact_at"], name="person_worklist_idx"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(condition=models.Q(('resident_number', ''), _negated=True), fields=('municipality', 'resident_number'), name='person_resident_number_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("resident_number", ""), _negated=True),
+                fields=("municipality", "resident_number"),
+                name="person_resident_number_unique",
+            ),
         ),
         migrations.AddIndex(
-            model_name='listentry',
-            index=models.Index(fields=['list_kind', 'basis', 'left_on'], name='listentry_basis_idx'),
+            model_name="listentry",
+            index=models.Index(
+                fields=["list_kind", "basis", "left_on"], name="listentry_basis_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listentry',
-            constraint=models.UniqueConstraint(condition=models.Q(('left_on__isnull', True)), fields=('person', 'list_kind'), name='listentry_one_current_per_list'),
+            model_name="listentry",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("left_on__isnull", True)),
+                fields=("person", "list_kind"),
+                name="listentry_one_current_per_list",
+            ),
         ),
         migrations.AddIndex(
-            model_name='concernreport',
-            index=models.Index(fields=['district', 'status'], name='concern_district_idx'),
+            model_name="concernreport",
+            index=models.Index(fields=["district", "status"], name="concern_district_idx"),
         ),
         migrations.AddConstraint(
-            model_name='concernreport',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('municipality', 'idempotency_key'), name='concernreport_key_unique'),
+            model_name="concernreport",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key", ""), _negated=True),
+                fields=("municipality", "idempotency_key"),
+                name="concernreport_key_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='concernreport',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'closed'), _negated=True), models.Q(('outcome', ''), _negated=True), _connector='OR'), name='concernreport_closed_has_outcome'),
+            model_name="concernreport",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "closed"), _negated=True),
+                    models.Q(("outcome", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="concernreport_closed_has_outcome",
+            ),
         ),
         migrations.AddIndex(
-            model_name='supporter',
-            index=models.Index(fields=['municipality', 'district'], name='supporter_district_idx'),
+            model_name="supporter",
+            index=models.Index(fields=["municipality", "district"], name="supporter_district_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['person', 'at'], name='contact_person_idx'),
+            model_name="contact",
+            index=models.Index(fields=["person", "at"], name="contact_person_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['supporter', 'at'], name='contact_supporter_idx'),
+            model_name="contact",
+            index=models.Index(fields=["supporter", "at"], name="contact_supporter_idx"),
         ),
         migrations.AddIndex(
-            model_name='supporttie',
-            index=models.Index(fields=['person', 'ended_on'], name='tie_person_idx'),
+            model_name="supporttie",
+            index=models.Index(fields=["person", "ended_on"], name="tie_person_idx"),
         ),
         migrations.AddIndex(
-            model_name='supporttie',
-            index=models.Index(fields=['supporter', 'ended_on'], name='tie_supporter_idx'),
+            model_name="supporttie",
+            index=models.Index(fields=["supporter", "ended_on"], name="tie_supporter_idx"),
         ),
     ]

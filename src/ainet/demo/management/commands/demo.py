@@ -11,6 +11,7 @@ from django.db import transaction
 from tqdm import tqdm
 
 from ainet.demo import builder
+from ainet.demo.care_demo import build_care
 from ainet.demo.history import build_history
 from ainet.demo.volunteer_centre import build_volunteer_centre
 
@@ -25,6 +26,7 @@ HISTORY_STEPS = (
     "volunteers",
     "facilities",
 )
+CARE_STEPS = ("people who need support",)
 CENTRE_STEPS = ("volunteer centre",)
 
 
@@ -74,7 +76,7 @@ class Command(BaseCommand):
                     "(delete var/ainet.sqlite3 to start again)."
                 )
             return
-        total = len(STEPS) + len(HISTORY_STEPS) + len(CENTRE_STEPS)
+        total = len(STEPS) + len(HISTORY_STEPS) + len(CARE_STEPS) + len(CENTRE_STEPS)
         with tqdm(total=total, desc="demo", disable=quiet, unit="step") as bar:
 
             def progress(step: str) -> None:
@@ -84,6 +86,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 ward = builder.build(progress)
                 build_history(ward, progress=progress)
+                build_care(ward, progress=progress)
                 build_volunteer_centre(ward)
                 progress("volunteer centre")
         if not quiet:

@@ -1,0 +1,732 @@
+"""Staff pages for people who need support: the person list and record, needs, lists and
+their legal basis, supporters and ties (支え合いマップ), contacts, the worklist and the
+民生委員 monthly activity figures.
+
+Thin views: parse, authorise (`staff_view`, then scoped querysets so another district's
+person is a 404), call a service, render. Which fields of a person a page shows comes from
+`access.person_access` (one person) or `access.person_level_expression` (lists, the map).
+Every read of a person's record is audited; a read that only disaster mode allows is audited
+as a disaster-mode unlock.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ainet.care import selectors, services
+from ainet.care.forms import (
+    BasisChangeForm,
+    ContactForm,
+    DatedNoteForm,
+    ListEntryForm,
+    MapDistrictForm,
+    MonthForm,
+    NeedKindForm,
+    PersonFilterForm,
+    PersonForm,
+    SupporterForm,
+    TieEndForm,
+    TieForm,
+    need_kinds_for,
+)
+from ainet.care.models import (
+    Basis,
+    Contact,
+    ListEntry,
+    ListKind,
+    Person,
+    Supporter,
+    SupportTie,
+    WatchLevel,
+)
+from ainet.core import access, audit, csvio
+from ainet.core.access import FieldLevel
+from ainet.core.dates import today_tokyo
+from ainet.core.guards import staff_view
+from ainet.core.models import District, Municipality, Town
+
+PEOPLE_PER_PAGE = 50
+
+
+def _home_municipality(request: HttpRequest) -> Municipality:
+    municipalities = Municipality.objects.filter(access.municipality_q(request.user, "pk"))
+    own_id: int | None = getattr(request.user, "municipality_id", None)
+    chosen = (municipalities.filter(pk=own_id).first() if own_id else None) or (
+        municipalities.order_by("code").first()
+    )
+    if chosen is None:
+        raise PermissionDenied
+    return chosen
+
+
+def _person_or_404(request: HttpRequest, pk: int) -> tuple[Person, access.PersonAccess]:
+    person = get_object_or_404(
+        Person.objects.for_user(request.user).select_related("district", "town", "municipality"),
+        pk=pk,
+    )
+    seen = access.person_access(request.user, person)
+    if seen is None:  # pragma: no cover - person_q and person_access agree
+        raise PermissionDenied
+    return person, seen
+
+
+def _audit_unlocks(request: HttpRequest, page: str, ids: list[int]) -> None:
+    """A page that shows people only disaster mode unlocks records which ones."""
+    if ids:
+        audit.record(
+            request.user,
+            audit.Action.VIEW,
+            municipality=_home_municipality(request),
+            request=request,
+            details={"disaster_mode": True, "page": page, "people": ids},
+        )
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _caps(request: HttpRequest) -> dict[str, bool]:
+    user = request.user
+    return {
+        "can_manage": access.can(user, "care.manage"),
+        "can_manage_basis": access.can(user, "care.manage_basis"),
+        "can_record_contact": access.can(user, "care.record_contact"),
+        "can_view_figures": access.can(user, "care.view_figures"),
+        "can_view_special": access.can(user, "care.view_special"),
+    }
+
+
+def _url_template(name: str) -> str:
+    """A person URL with a placeholder, reversed once per page rather than once per row."""
+    marker = 999_999_999
+    return reverse(name, kwargs={"pk": marker}).replace(str(marker), "{pk}")
+
+
+def _rows(
+    people: Any, *, today: datetime.date, now: datetime.datetime | None = None
+) -> list[dict[str, Any]]:
+    """Plain rows for the person list and the worklist: display values computed once per
+    page (choice labels, URLs, dates) so rendering does not grow costly per row. Fields
+    beyond MINIMAL are None for rows the user sees at MINIMAL."""
+    url = _url_template("care:person_detail")
+    contact_url = _url_template("care:contact_create")
+    lists = {k: str(v) for k, v in ListKind.choices}
+    bases = {k: str(v) for k, v in Basis.choices}
+    watch = {k: str(v) for k, v in WatchLevel.choices}
+    rows: list[dict[str, Any]] = []
+    for p in people:
+        standard = getattr(p, "field_level", 0) >= FieldLevel.STANDARD
+        last = (
+            timezone.localtime(p.last_contact_at).strftime("%Y-%m-%d") if p.last_contact_at else ""
+        )
+        row = {
+            "pk": p.pk,
+            "url": url.format(pk=p.pk),
+            "name": p.name,
+            "kana": p.name_kana,
+            "district": p.district.name if p.district else "",
+            "town": p.town.name if p.town else "",
+            "standard": standard,
+            "age": p.age_on(today) if standard else None,
+            "lists": [
+                f"{lists[e.list_kind]}: {bases[e.basis]}" for e in getattr(p, "current_entries", ())
+            ]
+            if standard
+            else [],
+            "watch": watch.get(p.watch_level, "") if standard else "",
+            "last": last if standard else "",
+        }
+        if now is not None:
+            overdue = bool(getattr(p, "is_overdue", False))
+            row["overdue"] = overdue
+            row["days_overdue"] = selectors.days_overdue(p, now) if overdue else None
+            row["follow_up_pending"] = bool(getattr(p, "follow_up_pending", False))
+            row["contact_url"] = contact_url.format(pk=p.pk)
+            row["watch"] = watch.get(p.watch_level, "")
+            row["last"] = last
+        rows.append(row)
+    return rows
+
+
+# --- People ----------------------------------------------------------------------------
+
+
+@staff_view("care.view")
+@require_GET
+def person_list(request: HttpRequest) -> HttpResponse:
+    form = PersonFilterForm(request.GET, user=request.user)
+    people = selectors.people_for(request.user)
+    if form.is_valid():
+        people = selectors.filter_people(people, form.cleaned_data)
+    else:
+        people = people.none()
+    people = people.prefetch_related(selectors.current_entries()).order_by(
+        "name_kana", "name", "pk"
+    )
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = _rows(page, today=today_tokyo())
+    _audit_unlocks(
+        request, "person_list", [p.pk for p in page if getattr(p, "only_in_disaster", False)]
+    )
+    return render(
+        request,
+        "care/person_list.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": _query_without_page(request),
+            "standard": int(FieldLevel.STANDARD),
+            **_caps(request),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view("care.view")
+@require_GET
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person, seen = _person_or_404(request, pk)
+    level = seen.level
+    details: dict[str, Any] = {"level": level.name.lower()}
+    if seen.via_disaster_mode:
+        details["disaster_mode"] = True
+    audit.record(request.user, audit.Action.VIEW, obj=person, request=request, details=details)
+    standard = level >= FieldLevel.STANDARD
+    full = level >= FieldLevel.FULL
+    needs = [n for n in person.needs.all() if full or (standard and not n.is_special_care)]
+    entries = list(person.list_entries.all()) if standard else []
+    history = list(person.consent_events.select_related("recorded_by")) if standard else []
+    ties = (
+        list(
+            SupportTie.objects.filter(person=person)
+            .select_related("supporter")
+            .order_by("ended_on", "-since", "pk")
+        )
+        if standard
+        else []
+    )
+    contacts = Contact.objects.filter(person=person).select_related("supporter", "recorded_by")
+    if not standard:
+        contacts = contacts.filter(recorded_by_id=request.user.pk)
+    return render(
+        request,
+        "care/person_detail.html",
+        {
+            "person": person,
+            "level": level,
+            "standard": standard,
+            "full": full,
+            "via_disaster_mode": seen.via_disaster_mode,
+            "age": person.age_on(today_tokyo()) if standard else None,
+            "needs": needs,
+            "entries": entries,
+            "history": history,
+            "ties": ties,
+            "contacts": contacts[:50],
+            **_caps(request),
+        },
+    )
+
+
+@staff_view("care.manage")
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    form = PersonForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        needs = list(data.pop("needs"))
+        try:
+            person = services.create_person(
+                request.user, _home_municipality(request), needs=needs, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied:
+            form.add_error("district", _("You cannot register people in this district."))
+        else:
+            messages.success(request, _("The person was registered."))
+            return redirect("care:person_detail", pk=person.pk)
+    return render(
+        request,
+        "care/person_form.html",
+        {"form": form, "person": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view("care.manage")
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person, _seen = _person_or_404(request, pk)
+    special = access.can(request.user, "care.view_special")
+    form = PersonForm(
+        request.POST or None,
+        user=request.user,
+        initial=PersonForm.initial_for(person, special=special),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        needs = list(data.pop("needs"))
+        try:
+            services.update_person(request.user, person, needs=needs, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied:
+            form.add_error("district", _("You cannot move people to this district."))
+        else:
+            messages.success(request, _("The record was updated."))
+            return redirect("care:person_detail", pk=person.pk)
+    return render(
+        request,
+        "care/person_form.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Needs -----------------------------------------------------------------------------
+
+
+@staff_view("care.view")
+@require_GET
+def need_kind_list(request: HttpRequest) -> HttpResponse:
+    special = access.can(request.user, "care.view_special")
+    needs = need_kinds_for(request.user, special=special).annotate(
+        people_count=Count("people", filter=Q(people__in=Person.objects.for_user(request.user)))
+    )
+    return render(request, "care/need_kind_list.html", {"needs": needs, **_caps(request)})
+
+
+@staff_view("care.manage")
+@require_http_methods(["GET", "POST"])
+def need_kind_create(request: HttpRequest) -> HttpResponse:
+    form = NeedKindForm(request.POST or None)
+    if not access.can(request.user, "care.view_special"):
+        del form.fields["is_special_care"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_need_kind(
+                request.user, _home_municipality(request), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The kind of need was added."))
+            return redirect("care:need_kind_list")
+    return render(
+        request, "care/need_kind_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+# --- Lists and legal basis -------------------------------------------------------------
+
+
+def _entry_or_404(request: HttpRequest, pk: int) -> ListEntry:
+    return get_object_or_404(
+        ListEntry.objects.filter(access.person_q(request.user, "person__")).select_related(
+            "person__municipality"
+        ),
+        pk=pk,
+    )
+
+
+@staff_view("care.manage_basis")
+@require_http_methods(["GET", "POST"])
+def list_entry_add(request: HttpRequest, pk: int) -> HttpResponse:
+    person, _seen = _person_or_404(request, pk)
+    form = ListEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_to_list(request.user, person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The person was added to the list."))
+            return redirect("care:person_detail", pk=person.pk)
+    return render(
+        request,
+        "care/list_entry_form.html",
+        {"form": form, "person": person, "entry": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view("care.manage_basis")
+@require_http_methods(["GET", "POST"])
+def list_entry_change(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry_or_404(request, pk)
+    form = BasisChangeForm(
+        request.POST or None,
+        initial={
+            "basis": entry.basis,
+            "consent_on": entry.consent_on,
+            "consent_scope": entry.consent_scope,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_basis(request.user, entry, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The legal basis was changed."))
+            return redirect("care:person_detail", pk=entry.person_id)
+    return render(
+        request,
+        "care/list_entry_form.html",
+        {"form": form, "person": entry.person, "entry": entry},
+        status=400 if form.errors else 200,
+    )
+
+
+def _dated_entry_action(request: HttpRequest, pk: int, action: Any, done: str) -> HttpResponse:
+    entry = _entry_or_404(request, pk)
+    form = DatedNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            action(request.user, entry, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, done)
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return redirect("care:person_detail", pk=entry.person_id)
+
+
+@staff_view("care.manage")
+@require_POST
+def list_entry_removal_request(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dated_entry_action(
+        request, pk, services.record_removal_request, _("The removal request was recorded.")
+    )
+
+
+@staff_view("care.manage_basis")
+@require_POST
+def list_entry_leave(request: HttpRequest, pk: int) -> HttpResponse:
+    return _dated_entry_action(
+        request, pk, services.leave_list, _("The person was taken off the list.")
+    )
+
+
+# --- Supporters and ties ---------------------------------------------------------------
+
+
+@staff_view("care.view")
+@require_GET
+def supporter_list(request: HttpRequest) -> HttpResponse:
+    today = today_tokyo()
+    active_ties = SupportTie.objects.for_user(request.user).active_on(today)
+    supporters = (
+        Supporter.objects.for_user(request.user)
+        .select_related("district")
+        .annotate(tie_count=Count("ties", filter=Q(ties__in=active_ties)))
+        .order_by("district__sort_order", "kind", "name_kana", "pk")
+    )
+    page = Paginator(supporters, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "care/supporter_list.html", {"page": page, "query": "", **_caps(request)}
+    )
+
+
+@staff_view("care.view")
+@require_GET
+def supporter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    supporter = get_object_or_404(
+        Supporter.objects.for_user(request.user).select_related("district", "user"), pk=pk
+    )
+    ties = (
+        SupportTie.objects.for_user(request.user)
+        .filter(supporter=supporter)
+        .select_related("person")
+        .order_by("ended_on", "person__name_kana", "pk")
+    )
+    return render(
+        request,
+        "care/supporter_detail.html",
+        {"supporter": supporter, "ties": ties, **_caps(request)},
+    )
+
+
+@staff_view("care.manage")
+@require_http_methods(["GET", "POST"])
+def supporter_create(request: HttpRequest) -> HttpResponse:
+    form = SupporterForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            supporter = services.create_supporter(
+                request.user, _home_municipality(request), **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied:
+            form.add_error("district", _("You cannot register supporters in this district."))
+        else:
+            messages.success(request, _("The supporter was registered."))
+            return redirect("care:supporter_detail", pk=supporter.pk)
+    return render(
+        request, "care/supporter_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@staff_view("care.manage")
+@require_http_methods(["GET", "POST"])
+def tie_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person, _seen = _person_or_404(request, pk)
+    form = TieForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        supporter = data.pop("supporter")
+        try:
+            services.create_tie(request.user, person, supporter, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The support tie was recorded."))
+            return redirect("care:person_detail", pk=person.pk)
+    return render(
+        request,
+        "care/tie_form.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view("care.manage")
+@require_http_methods(["GET", "POST"])
+def tie_end(request: HttpRequest, pk: int) -> HttpResponse:
+    tie = get_object_or_404(
+        SupportTie.objects.for_user(request.user).select_related("person", "supporter"), pk=pk
+    )
+    form = TieEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_tie(
+                request.user,
+                tie,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["end_reason"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The support tie was ended."))
+            return redirect("care:person_detail", pk=tie.person_id)
+    return render(
+        request,
+        "care/tie_end_form.html",
+        {"form": form, "tie": tie},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view("care.view")
+@require_GET
+def support_map(request: HttpRequest) -> HttpResponse:
+    districts = list(
+        District.objects.filter(
+            pk__in=Person.objects.for_user(request.user).values("district_id")
+        ).order_by("sort_order")
+    )
+    form = MapDistrictForm(request.GET or None, user=request.user)
+    form.fields["district"].choices = [(str(d.pk), d.name) for d in districts]  # type: ignore[attr-defined]
+    chosen: District | None = None
+    if request.GET and form.is_valid():
+        chosen = next(d for d in districts if str(d.pk) == form.cleaned_data["district"])
+    elif not request.GET and districts:
+        chosen = districts[0]
+    data = selectors.MapData()
+    towns: list[dict[str, Any]] = []
+    if chosen is not None:
+        data = selectors.map_data(
+            request.user,
+            chosen.pk,
+            today_tokyo(),
+            lambda pk: reverse("care:person_detail", kwargs={"pk": pk}),
+        )
+        towns = [
+            {"name": f"{t.name}{t.koaza}", "lat": float(t.lat), "lng": float(t.lng)}
+            for t in Town.objects.filter(district=chosen).order_by("name", "koaza")
+        ]
+        _audit_unlocks(request, "support_map", data.unlocked_ids)
+    tied = {t["person"] for t in data.ties}
+    return render(
+        request,
+        "care/support_map.html",
+        {
+            "form": form,
+            "district": chosen,
+            "data": data,
+            "untied": [p for p in data.people if p["id"] not in tied],
+            "map_json": {
+                "people": data.people,
+                "supporters": data.supporters,
+                "ties": data.ties,
+                "towns": towns,
+                "tile_url": getattr(settings, "AINET_MAP_TILE_URL", "") or "",
+                "tile_attribution": getattr(settings, "AINET_MAP_TILE_ATTRIBUTION", "") or "",
+                "labels": {
+                    "person": _("Person who needs support"),
+                    "supporter": _("Supporter"),
+                    "open": _("Open the record"),
+                },
+            },
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Contacts and the worklist ---------------------------------------------------------
+
+
+@staff_view("care.record_contact")
+@require_http_methods(["GET", "POST"])
+def contact_create(request: HttpRequest, pk: int) -> HttpResponse:
+    person, _seen = _person_or_404(request, pk)
+    form = ContactForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_contact(request.user, person, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The contact was logged."))
+            return redirect("care:person_detail", pk=person.pk)
+    return render(
+        request,
+        "care/contact_form.html",
+        {"form": form, "person": person},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view("care.record_contact")
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    contact = get_object_or_404(
+        Contact.objects.for_user(request.user).select_related("person__municipality"), pk=pk
+    )
+    form = DatedNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complete_follow_up(request.user, contact, on=form.cleaned_data["on"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The follow-up was marked as done."))
+    else:
+        messages.error(request, _("Enter a valid date."))
+    return redirect("care:person_detail", pk=contact.person_id)
+
+
+@staff_view("care.view")
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    form = PersonFilterForm(request.GET, user=request.user)
+    people = selectors.worklist(request.user, now)
+    if form.is_valid():
+        people = selectors.filter_people(people, form.cleaned_data)
+    else:
+        people = people.none()
+    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    rows = _rows(page, today=today_tokyo(), now=now)
+    return render(
+        request,
+        "care/worklist.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "query": _query_without_page(request),
+            "standard": int(FieldLevel.STANDARD),
+            **_caps(request),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- 民生委員 monthly activity figures -------------------------------------------------
+
+
+def _figures(request: HttpRequest) -> tuple[MonthForm, selectors.Figures]:
+    form = MonthForm(request.GET or None, user=request.user)
+    month = form.month_date(selectors.default_month())
+    district_id = None
+    if form.is_valid() and form.cleaned_data["district"]:
+        district_id = int(form.cleaned_data["district"])
+    return form, selectors.minsei_figures(request.user, month, district_id)
+
+
+def _category_headers() -> list[str]:
+    from ainet.care.models import ContactCategory
+
+    return [str(ContactCategory(c).label) for c in selectors.CATEGORY_ORDER]
+
+
+@staff_view("care.view_figures")
+@require_GET
+def minsei_figures(request: HttpRequest) -> HttpResponse:
+    form, figures = _figures(request)
+    return render(
+        request,
+        "care/minsei_figures.html",
+        {
+            "form": form,
+            "figures": figures,
+            "headers": _category_headers(),
+            "query": request.GET.urlencode(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view("care.view_figures")
+@require_GET
+def minsei_figures_csv(request: HttpRequest) -> HttpResponse:
+    _form, figures = _figures(request)
+    header = [
+        _("Commissioner"),
+        _("District"),
+        *_category_headers(),
+        _("Total"),
+        _("Days active"),
+    ]
+    rows = [
+        [r.label, r.district, *r.cells(), r.total, r.days_active] for r in figures.commissioners
+    ]
+    rows += [
+        [_("District total"), r.district, *r.cells(), r.total, r.days_active]
+        for r in figures.districts
+    ]
+    audit.record(
+        request.user,
+        audit.Action.EXPORT,
+        municipality=_home_municipality(request),
+        request=request,
+        details={"export": "minsei_figures", "month": figures.month.strftime("%Y-%m")},
+    )
+    return csvio.csv_response(
+        f"minsei-{figures.month:%Y-%m}.csv",
+        header,
+        rows,
+        request.GET.get("encoding", "utf-8"),
+    )
