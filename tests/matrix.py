@@ -46,6 +46,9 @@ HOLDERS: dict[str, frozenset[str]] = {
     "care.view_figures": TEAM_STAFF | {"minsei"},
     "care.file_concern": STAFF_WITH_DISTRICTS | {"partner"},
     "care.handle_concerns": TEAM_STAFF,
+    "disaster.safety_record": STAFF_WITH_DISTRICTS | {"volunteer"},
+    "disaster.safety_manage": frozenset({"ward_admin", "staff_a", "staff_b"}),
+    "disaster.safety_open": frozenset({"ward_admin"}),
     "volunteers.view": TEAM_STAFF,
     "volunteers.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
 }

@@ -17,5 +17,6 @@ urlpatterns = [
     path("staff/reports/", include("ainet.reports.urls")),
     path("staff/grants/", include("ainet.grants.urls")),
     path("grants/", include("ainet.grants.public_urls")),
+    path("staff/disaster/safety/", include("ainet.disaster.safety_urls")),
     path("api/v1/", api.urls),
 ]

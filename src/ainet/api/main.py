@@ -11,6 +11,7 @@ from ninja.security import SessionAuth
 
 from ainet.core.api import router as core_router
 from ainet.core.guards import needs_second_factor
+from ainet.disaster.api import router as disaster_router
 from ainet.plan.api import router as plan_router
 
 
@@ -70,3 +71,4 @@ def root(request: HttpRequest) -> dict[str, str]:
 
 api.add_router("/", core_router)
 api.add_router("/plan", plan_router)
+api.add_router("/disaster", disaster_router)

@@ -205,6 +205,13 @@ CAPABILITIES: dict[str, Predicate] = {
         Role.COMMITTEE_MEMBER,
     ),
     "grants.fund": has_any_role(Role.WARD_ADMIN, Role.SHAKYO_COORDINATOR),
+    # Safety confirmation (安否確認) after a disaster. Recording: everyone who visits people;
+    # which people each sees is `person_q` (a volunteer: the people tied to them as supporter).
+    "disaster.safety_record": has_any_role(*DISTRICT_STAFF_ROLES, Role.VOLUNTEER),
+    # Exports and prints of the whole campaign's statuses.
+    "disaster.safety_manage": has_any_role(Role.WARD_ADMIN, Role.WARD_STAFF),
+    # Opening and closing a campaign.
+    "disaster.safety_open": is_ward_admin,
 }
 
 
@@ -379,17 +386,20 @@ def _role_person_q(user: Any, scope: _Scope, role: Role, prefix: str, disaster: 
     return Q(pk__in=[])
 
 
-def person_q(user: Any, prefix: str = "") -> Q:
+def person_q(user: Any, prefix: str = "", *, disaster_unlocks: bool = True) -> Q:
     """People (reached through `prefix`, e.g. "person__") the user may see: the union of
-    what each of their roles allows, plus what a disaster-mode declaration unlocks. Fails
-    closed: no role that sees people → a condition nothing matches."""
+    what each of their roles allows, plus what a disaster-mode declaration unlocks (unless
+    `disaster_unlocks` is False: then only what they see in normal times, which tells a list
+    which of its rows are unlocks to audit). Fails closed: no role that sees people → a
+    condition nothing matches."""
     scope = _scope(user)
     if scope is None:
         return Q(pk__in=[])
     q = Q(pk__in=[])
     for role in scope.roles & set(_ROLE_LEVELS):
         q |= _role_person_q(user, scope, role, prefix, disaster=False)
-        q |= _role_person_q(user, scope, role, prefix, disaster=True)
+        if disaster_unlocks:
+            q |= _role_person_q(user, scope, role, prefix, disaster=True)
     return q
 
 

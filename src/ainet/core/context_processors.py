@@ -25,6 +25,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "grants": access.can(user, "grants.view"),
             "grant_reviews": access.can(user, "grants.review"),
             "care": access.can(user, "care.view"),
+            "safety": access.can(user, "disaster.safety_record"),
             "volunteers": access.can(user, "volunteers.view"),
         },
     }

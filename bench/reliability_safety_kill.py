@@ -1,0 +1,153 @@
+"""kill -9 the application server repeatedly during a burst of safety updates; afterwards
+every acknowledged update (a 2xx received) must be stored, once, with the content sent.
+Exits non-zero on any loss or duplicate.
+
+Field clients (threads, logged in through the log-in page) send updates with fresh keys and
+re-send the same key and content after every broken connection, as a phone does; gunicorn's
+master and all its workers get SIGKILL at random moments and are started again each time.
+SQLite runs on a file database (WAL, synchronous=FULL, IMMEDIATE transactions, as the
+settings configure it); PostgreSQL on a scratch database.
+
+    .venv/bin/python bench/reliability_safety_kill.py                     # both databases
+    .venv/bin/python bench/reliability_safety_kill.py --database sqlite --rounds 3
+
+tests/disaster/test_safety_kill.py runs the SQLite variant in the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import safety_load
+
+DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/ainet_bench_safety_kill"
+
+
+def _env(data_dir: str, url: str | None) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AINET_")}
+    env.update(
+        AINET_DATA_DIR=data_dir,
+        AINET_ENV="development",
+        AINET_DEBUG="false",
+        DJANGO_SETTINGS_MODULE="ainet.settings",
+        PYTHONPATH=str(safety_load.ROOT / "src"),
+    )
+    if url:
+        env["AINET_DATABASE_URL"] = url
+    return env
+
+
+def _ensure_pg_database(url: str) -> None:
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise SystemExit(f"refusing odd database name {name!r}")
+    conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+    conn += ["-U", parts.username or "postgres"]
+    query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"  # noqa: S608 - name checked
+    listed = subprocess.run(
+        ["psql", *conn, "-Atc", query], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    if listed != "1":
+        subprocess.run(["createdb", *conn, name], check=True)
+
+
+def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
+    rng = random.Random(seed)
+    data_dir = tempfile.mkdtemp(prefix=f"ainet-kill-{database}-")
+    url = None
+    if database == "postgresql":
+        url = os.environ.get("AINET_BENCH_SAFETY_KILL_DB", DEFAULT_PG)
+        _ensure_pg_database(url)
+    env = _env(data_dir, url)
+    try:
+        started = time.perf_counter()
+        prepared = safety_load.prepare(env, users=clients, people=60, synthetic_care=False)
+        print(f"[{database}] prepared in {time.perf_counter() - started:.1f} s", flush=True)
+        server = safety_load.Server(env, port, workers=2, threads=4)
+        server.start()
+        outcome = safety_load.Outcome()
+        stop, ready = threading.Event(), threading.Event()
+        load = threading.Thread(
+            target=safety_load.run_clients,
+            args=(port, prepared, clients, 3600, outcome, stop),
+            kwargs={"resend_share": 0.1, "ready": ready},
+            daemon=True,
+        )
+        load.start()
+        killed = 0
+        try:
+            if not ready.wait(timeout=120):
+                raise RuntimeError("the clients could not log in")
+            for _round in range(rounds):
+                # Kill while the burst is under way: after a few more acknowledgements.
+                wanted = len(outcome.acked) + rng.randint(5, 40)
+                deadline = time.monotonic() + 20
+                while len(outcome.acked) < wanted and time.monotonic() < deadline:
+                    time.sleep(0.01)
+                before = len(outcome.acked)
+                killed += server.kill_hard()
+                time.sleep(rng.uniform(0.0, 0.3))
+                server.start()
+                print(
+                    f"[{database}] kill -9 #{_round + 1}: {before} acknowledged so far",
+                    flush=True,
+                )
+            time.sleep(1.0)
+        finally:
+            stop.set()
+            load.join(timeout=120)
+            server.stop()
+        if load.is_alive():
+            print(f"[{database}] PROBLEM: clients did not finish")
+            return 1
+        stored = safety_load.stored_updates(env, prepared["campaign"])
+        problems = safety_load.verify(outcome, stored)
+        if outcome.failures:
+            problems.append(f"{len(outcome.failures)} updates refused: {outcome.failures[:3]}")
+        unacked = len({row[0] for row in stored} - set(outcome.acked))
+        print(
+            f"[{database}] {rounds} rounds, {killed} processes killed; "
+            f"{len(outcome.acked)} acknowledged, {len(stored)} stored "
+            f"({unacked} stored but never acknowledged), {outcome.replayed} replays answered "
+            f"200, {outcome.retries} re-sends after failures"
+        )
+        if not outcome.acked:
+            problems.append("nothing was acknowledged")
+        for problem in problems:
+            print(f"[{database}] PROBLEM: {problem}")
+        print(f"[{database}] {'no acknowledged update lost' if not problems else 'FAILED'}")
+        return 1 if problems else 0
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--port", type=int, default=8171)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    failed = 0
+    for database in databases:
+        failed |= run(database, args.rounds, args.clients, args.port, args.seed)
+    return failed
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,451 @@
+"""Safety confirmation (安否確認): opening and closing campaigns, the people each user is to
+confirm, and recording their status so that nothing acknowledged is lost or stored twice.
+
+Idempotency: the client generates one key per observation and re-sends it with the same
+content until it gets an answer. `(campaign, idempotency_key)` is UNIQUE in the database, so
+of two racing requests with one key exactly one insert wins; the loser and every later replay
+compare their content with the stored row: the same → the stored update is the answer
+(created=False), different → `SafetyError(409)`, nothing stored.
+
+Both writes are single statements, so a request makes few round trips: the update is
+`INSERT … ON CONFLICT (campaign, idempotency_key) DO NOTHING RETURNING id` (no row back: the
+key was taken — on PostgreSQL the statement first waits for a racing insert of the same key
+to commit or roll back), and the latest status is an upsert
+`INSERT … ON CONFLICT (campaign, person) DO UPDATE`, which takes the row lock and keeps the
+update with the greatest (observed_at, id). So the outcome does not depend on which request
+commits first, and every update stays in the history. On SQLite the IMMEDIATE transactions
+serialise writers as well.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ainet.care.models import DisasterDeclaration, ListEntry, ListKind, Person, PersonQuerySet
+from ainet.core import access, audit
+from ainet.core.dates import TOKYO
+from ainet.core.models import District, Municipality
+from ainet.disaster.models import SafetyCampaign, SafetyLatest, SafetyStatus, SafetyUpdate
+
+# A UUID (36 characters with hyphens) or any 16–64 URL-safe characters.
+KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,64}")
+MAX_NOTE = 1000
+MAX_WHERE = 200
+# Phones' clocks drift; an observation further in the future than this is refused.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+class SafetyError(Exception):
+    """An update that cannot be stored. `status` is the HTTP status the API answers, `code` a
+    stable machine-readable reason; `text()` the sentence in the active language."""
+
+    def __init__(
+        self, status: int, code: str, message: Any, params: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(code)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.params = params or {}
+
+    def text(self) -> str:
+        return str(self.message) % self.params if self.params else str(self.message)
+
+
+@dataclasses.dataclass(frozen=True)
+class Recorded:
+    update: SafetyUpdate
+    created: bool  # False: a replay of an update stored before
+
+
+# --- Campaigns -------------------------------------------------------------------------
+
+
+def open_campaign(
+    actor: Any,
+    municipality: Municipality,
+    *,
+    title: str,
+    districts: list[District] | None = None,
+    declaration: DisasterDeclaration | None = None,
+    request: HttpRequest | None = None,
+) -> SafetyCampaign:
+    if not access.can(actor, "disaster.safety_open"):
+        raise PermissionDenied
+    if municipality.pk not in access.administered_municipality_ids(actor):
+        raise PermissionDenied
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": _("Enter a title.")})
+    districts = districts or []
+    if any(d.municipality_id != municipality.pk for d in districts):
+        raise ValidationError({"districts": _("This district belongs to another municipality.")})
+    if declaration is not None and declaration.municipality_id != municipality.pk:
+        raise ValidationError(
+            {"declaration": _("This declaration belongs to another municipality.")}
+        )
+    with transaction.atomic():
+        campaign = SafetyCampaign.objects.create(
+            municipality=municipality, title=title, declaration=declaration, opened_by=actor
+        )
+        campaign.districts.set(districts)
+        audit.record(
+            actor,
+            audit.Action.CREATE,
+            obj=campaign,
+            request=request,
+            details={"districts": sorted(d.code for d in districts)},
+        )
+    return campaign
+
+
+def close_campaign(
+    actor: Any, campaign: SafetyCampaign, request: HttpRequest | None = None
+) -> SafetyCampaign:
+    if not access.can(actor, "disaster.safety_open"):
+        raise PermissionDenied
+    if campaign.municipality_id not in access.administered_municipality_ids(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = SafetyCampaign.objects.select_for_update().get(pk=campaign.pk)
+        if locked.closed_at is not None:
+            raise ValidationError(_("This campaign is already closed."))
+        locked.closed_at = timezone.now()
+        locked.closed_by = actor
+        locked.save(update_fields=["closed_at", "closed_by"])
+        audit.record(actor, audit.Action.UPDATE, obj=locked, request=request, reason="closed")
+    return locked
+
+
+# --- The people to confirm --------------------------------------------------------------
+
+
+def in_campaign_q(campaign: SafetyCampaign, prefix: str = "") -> Q:
+    """People a campaign covers: on the evacuation-help list now, in its districts."""
+    outer = OuterRef(prefix[:-2] if prefix else "pk")
+    listed = Exists(
+        ListEntry.objects.filter(person=outer, list_kind=ListKind.EVACUATION, left_on__isnull=True)
+    )
+    # The campaign's districts as a subquery (none chosen: every district), so that one
+    # query decides whether a person is in the campaign.
+    chosen = SafetyCampaign.districts.through.objects.filter(safetycampaign_id=campaign.pk)
+    in_districts = ~Q(Exists(chosen)) | Q(
+        **{f"{prefix}district_id__in": chosen.values("district_id")}
+    )
+    return Q(listed) & Q(**{f"{prefix}municipality_id": campaign.municipality_id}) & in_districts
+
+
+def campaign_district_ids(campaign: SafetyCampaign) -> frozenset[int] | None:
+    """The campaign's districts; None for every district of the municipality."""
+    cached: frozenset[int] | None
+    if hasattr(campaign, "_district_ids"):
+        cached = campaign._district_ids
+        return cached
+    ids = frozenset(campaign.districts.values_list("pk", flat=True)) or None
+    campaign._district_ids = ids  # type: ignore[attr-defined]
+    return ids
+
+
+def campaign_people(user: Any, campaign: SafetyCampaign) -> PersonQuerySet:
+    """The campaign's people this user may see, each annotated with `unlocked`: visible only
+    because of disaster mode (a read to audit as an unlock)."""
+    return (
+        Person.objects.for_user(user)
+        .filter(in_campaign_q(campaign))
+        .annotate(
+            unlocked=ExpressionWrapper(
+                ~access.person_q(user, disaster_unlocks=False), output_field=BooleanField()
+            )
+        )
+    )
+
+
+def audit_unlocks(
+    actor: Any,
+    campaign: SafetyCampaign,
+    person_ids: list[int],
+    *,
+    what: str,
+    request: HttpRequest | None = None,
+) -> None:
+    """Record that disaster mode let `actor` see these people (law art. 49-11(3))."""
+    if not person_ids:
+        return
+    audit.record(
+        actor,
+        audit.Action.VIEW,
+        obj=campaign,
+        request=request,
+        reason="disaster mode",
+        details={"disaster_mode": True, "what": what, "people": sorted(person_ids)},
+    )
+
+
+# --- Recording an update -----------------------------------------------------------------
+
+
+def _same_content(
+    stored: SafetyUpdate,
+    actor: Any,
+    person_id: int,
+    status: str,
+    evacuated_to: str,
+    note: str,
+    observed_at: datetime.datetime | None,
+) -> bool:
+    return (
+        stored.recorded_by_id == actor.pk
+        and stored.person_id == person_id
+        and stored.status == status
+        and stored.evacuated_to == evacuated_to
+        and stored.note == note
+        # A form post carries no time of its own (the server's clock is used), so its
+        # re-send matches whatever time the first one was stored with.
+        and (observed_at is None or stored.observed_at == observed_at)
+    )
+
+
+def _replay(
+    stored: SafetyUpdate,
+    actor: Any,
+    person_id: int,
+    status: str,
+    evacuated_to: str,
+    note: str,
+    observed_at: datetime.datetime | None,
+) -> Recorded:
+    if _same_content(stored, actor, person_id, status, evacuated_to, note, observed_at):
+        return Recorded(stored, created=False)
+    raise SafetyError(
+        409,
+        "key_reused",
+        gettext_lazy(
+            "This idempotency key was already used for a different update. "
+            "Nothing was stored; generate a new key for a new update."
+        ),
+    )
+
+
+def _validate(
+    key: str, status: str, evacuated_to: str, note: str, observed_at: datetime.datetime | None
+) -> tuple[str, datetime.datetime | None]:
+    if not isinstance(key, str) or not KEY_PATTERN.fullmatch(key):
+        raise SafetyError(
+            422,
+            "invalid_key",
+            gettext_lazy(
+                "The idempotency key must be a UUID or 16 to 64 letters, digits, "
+                "hyphens or underscores."
+            ),
+        )
+    if status not in SafetyStatus.values:
+        raise SafetyError(
+            422,
+            "invalid_status",
+            gettext_lazy(
+                "Unknown status. Use one of: safe, needs_help, not_home, evacuated, unknown."
+            ),
+        )
+    evacuated_to = evacuated_to.strip() if status == SafetyStatus.EVACUATED else ""
+    if status == SafetyStatus.EVACUATED and not evacuated_to:
+        raise SafetyError(
+            422, "where_required", gettext_lazy("Enter where the person evacuated to.")
+        )
+    if len(evacuated_to) > MAX_WHERE:
+        raise SafetyError(
+            422,
+            "where_too_long",
+            gettext_lazy("Where the person went may be at most %(n)d characters."),
+            {"n": MAX_WHERE},
+        )
+    if len(note) > MAX_NOTE:
+        raise SafetyError(
+            422,
+            "note_too_long",
+            gettext_lazy("The note may be at most %(n)d characters."),
+            {"n": MAX_NOTE},
+        )
+    if observed_at is not None:
+        if timezone.is_naive(observed_at):
+            observed_at = observed_at.replace(tzinfo=TOKYO)
+        if observed_at > timezone.now() + CLOCK_SKEW:
+            raise SafetyError(
+                422,
+                "observed_in_future",
+                gettext_lazy("The time of the observation is in the future."),
+            )
+    return evacuated_to, observed_at
+
+
+def record_update(
+    actor: Any,
+    campaign: SafetyCampaign,
+    *,
+    person_id: int,
+    key: str,
+    status: str,
+    evacuated_to: str = "",
+    note: str = "",
+    observed_at: datetime.datetime | None = None,
+    request: HttpRequest | None = None,
+) -> Recorded:
+    """Store one observation of a person's safety, exactly once per key (see the module
+    docstring). Raises PermissionDenied without the capability, SafetyError otherwise."""
+    if not access.can(actor, "disaster.safety_record"):
+        raise PermissionDenied
+    note = note.strip()
+    evacuated_to, observed_at = _validate(key, status, evacuated_to, note, observed_at)
+    content = (actor, person_id, status, evacuated_to, note, observed_at)
+
+    def replay_or(error: SafetyError) -> Recorded:
+        # A re-sent update is answered as the first time even when it could not be stored
+        # now (the campaign closed, the person is no longer visible).
+        stored = SafetyUpdate.objects.filter(campaign=campaign, idempotency_key=key).first()
+        if stored is not None:
+            return _replay(stored, *content)
+        raise error
+
+    if not campaign.is_open:
+        return replay_or(
+            SafetyError(
+                422,
+                "campaign_closed",
+                gettext_lazy("This campaign is closed; updates are no longer accepted."),
+            )
+        )
+    found: Any = campaign_people(actor, campaign).filter(pk=person_id)
+    found = found.values_list("pk", "unlocked").first()
+    if found is None:
+        if Person.objects.for_user(actor).filter(pk=person_id).exists():
+            return replay_or(
+                SafetyError(
+                    422,
+                    "not_in_campaign",
+                    gettext_lazy("This person is not among the people this campaign confirms."),
+                )
+            )
+        return replay_or(
+            SafetyError(
+                404, "person_not_found", gettext_lazy("No such person among the people you see.")
+            )
+        )
+    _pk, unlocked = found
+
+    update = SafetyUpdate(
+        campaign=campaign,
+        person_id=person_id,
+        idempotency_key=key,
+        status=status,
+        evacuated_to=evacuated_to,
+        note=note,
+        observed_at=observed_at or timezone.now(),
+        recorded_by=actor,
+        received_at=timezone.now(),
+    )
+    with transaction.atomic():
+        if not _insert_once(update):
+            # The key is taken: a replay, or a racing request with this key that committed
+            # first (ON CONFLICT waited for it). Either way the stored row is the answer.
+            stored = SafetyUpdate.objects.filter(campaign=campaign, idempotency_key=key).first()
+            if stored is None:
+                raise IntegrityError("idempotency key conflict without a stored row")
+            return _replay(stored, *content)
+        _advance_latest(update)
+        if unlocked:
+            audit_unlocks(actor, campaign, [person_id], what="safety_update", request=request)
+    return Recorded(update, created=True)
+
+
+def _columns(model: type[Any], names: list[str]) -> tuple[str, list[str]]:
+    meta = model._meta
+    quote = connection.ops.quote_name
+    return quote(meta.db_table), [quote(meta.get_field(n).column) for n in names]
+
+
+def _insert_once(update: SafetyUpdate) -> bool:
+    """INSERT … ON CONFLICT (campaign, key) DO NOTHING RETURNING id, in one statement
+    (PostgreSQL; SQLite ≥ 3.35). False: the key was already stored."""
+    names = ["campaign", "person", "idempotency_key", "status", "evacuated_to", "note"]
+    names += ["observed_at", "recorded_by", "received_at"]
+    table, columns = _columns(SafetyUpdate, names)
+    ops = connection.ops
+    values: list[Any] = [
+        update.campaign_id,
+        update.person_id,
+        update.idempotency_key,
+        update.status,
+        update.evacuated_to,
+        update.note,
+        ops.adapt_datetimefield_value(update.observed_at),
+        update.recorded_by_id,
+        ops.adapt_datetimefield_value(update.received_at),
+    ]
+    # Identifiers come from the model's meta (quoted); every value is a parameter.
+    placeholders = ", ".join(["%s"] * len(values))
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "  # noqa: S608
+        f"ON CONFLICT ({columns[0]}, {columns[2]}) DO NOTHING RETURNING {ops.quote_name('id')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    update.pk = row[0]
+    update._state.adding = False
+    update._state.db = connection.alias
+    return True
+
+
+def _advance_latest(update: SafetyUpdate) -> None:
+    """One upsert: insert the person's latest row, or — under the row lock ON CONFLICT takes —
+    count the update and make it the latest if it is newer by (observed_at, id). The SET
+    expressions all see the row as it was, so each CASE compares with the old latest."""
+    names = ["campaign", "person", "update", "status", "evacuated_to", "observed_at"]
+    names += ["update_count"]
+    table, c = _columns(SafetyLatest, names)
+    campaign, person, upd, status, where, observed, count = c
+    newer = (
+        f"(excluded.{observed} > {table}.{observed} OR "
+        f"(excluded.{observed} = {table}.{observed} AND excluded.{upd} > {table}.{upd}))"
+    )
+    take = ", ".join(
+        f"{col} = CASE WHEN {newer} THEN excluded.{col} ELSE {table}.{col} END"
+        for col in (upd, status, where, observed)
+    )
+    # Identifiers come from the model's meta (quoted); every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} ({', '.join(c)}) VALUES (%s, %s, %s, %s, %s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({campaign}, {person}) DO UPDATE SET {count} = {table}.{count} + 1, {take}"
+    )
+    values: list[Any] = [
+        update.campaign_id,
+        update.person_id,
+        update.pk,
+        update.status,
+        update.evacuated_to,
+        connection.ops.adapt_datetimefield_value(update.observed_at),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+
+
+def status_counts(latest_rows: list[SafetyLatest], people_total: int) -> list[tuple[str, str, int]]:
+    """(status value, label, count) for the board, with the people not yet confirmed."""
+    counts = {value: 0 for value in SafetyStatus.values}
+    for row in latest_rows:
+        counts[row.status] += 1
+    result = [(value, str(label), counts[value]) for value, label in SafetyStatus.choices]
+    result.append(("pending", _("Not yet confirmed"), people_total - len(latest_rows)))
+    return result
