@@ -51,6 +51,9 @@ HOLDERS: dict[str, frozenset[str]] = {
     "disaster.safety_open": frozenset({"ward_admin"}),
     "volunteers.view": TEAM_STAFF,
     "volunteers.manage": frozenset({"ward_admin", "staff_a", "staff_b", "shakyo"}),
+    "disaster.view_list": STAFF_WITH_DISTRICTS,
+    "disaster.manage_plans": frozenset({"ward_admin", "staff_a", "staff_b", "care_plaza"}),
+    "disaster.declare": frozenset({"ward_admin"}),
 }
 
 LOGGED_IN = frozenset(p for p, u in PERSONAS.items() if u is not None)

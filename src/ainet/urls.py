@@ -18,5 +18,6 @@ urlpatterns = [
     path("staff/grants/", include("ainet.grants.urls")),
     path("grants/", include("ainet.grants.public_urls")),
     path("staff/disaster/safety/", include("ainet.disaster.safety_urls")),
+    path("staff/disaster/", include("ainet.disaster.urls")),
     path("api/v1/", api.urls),
 ]

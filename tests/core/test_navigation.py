@@ -23,6 +23,8 @@ def test_exactly_one_menu_item_is_current_on_each_section(world: World) -> None:
         reverse("care:person_list"): reverse("care:person_list"),
         reverse("care:worklist"): reverse("care:person_list"),
         reverse("care:support_map"): reverse("care:person_list"),
+        reverse("disaster:home"): reverse("disaster:home"),
+        reverse("disaster:evacuation_list"): reverse("disaster:home"),
     }
     for url, current in expectations.items():
         assert current_items(client.get(url).content.decode()) == [current], url

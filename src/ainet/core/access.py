@@ -212,6 +212,18 @@ CAPABILITIES: dict[str, Predicate] = {
     "disaster.safety_manage": has_any_role(Role.WARD_ADMIN, Role.WARD_STAFF),
     # Opening and closing a campaign.
     "disaster.safety_open": is_ward_admin,
+    # Evacuation-help list, individual evacuation plans, disaster mode (issue 7). The list's
+    # rows are `person_q`; an association manager sees rows only under an agreement.
+    "disaster.view_list": has_any_role(
+        Role.WARD_ADMIN,
+        Role.WARD_STAFF,
+        Role.CARE_PLAZA_STAFF,
+        Role.SHAKYO_COORDINATOR,
+        Role.MINSEI_IIN,
+        Role.ASSOCIATION_MANAGER,
+    ),
+    "disaster.manage_plans": has_any_role(Role.WARD_ADMIN, Role.WARD_STAFF, Role.CARE_PLAZA_STAFF),
+    "disaster.declare": is_ward_admin,
 }
 
 
@@ -496,4 +508,19 @@ def concern_report_q(user: Any) -> Q:
         q |= district_q(user, "district_id")
         if scope.ward_wide_municipality_ids:
             q |= Q(municipality_id__in=sorted(scope.ward_wide_municipality_ids))
+    return q
+
+
+def person_full_q(user: Any, prefix: str = "") -> Q:
+    """People whose every field, special-care data included, the user may see
+    (`FieldLevel.FULL` in `person_access`): those a FULL-level role of theirs shows, in
+    normal times or through disaster mode. Lets a list decide the level per row in SQL."""
+    scope = _scope(user)
+    if scope is None:
+        return Q(pk__in=[])
+    q = Q(pk__in=[])
+    for role in scope.roles & set(_ROLE_LEVELS):
+        if _ROLE_LEVELS[role] == FieldLevel.FULL:
+            q |= _role_person_q(user, scope, role, prefix, disaster=False)
+            q |= _role_person_q(user, scope, role, prefix, disaster=True)
     return q

@@ -30,6 +30,8 @@ class Action(models.TextChoices):
     ACCOUNT_UNLOCKED = "account.unlocked", "account.unlocked"
     POLICY_CHANGED = "policy.changed", "policy.changed"
     DEMO_BUILT = "demo.built", "demo.built"
+    DISASTER_DECLARED = "disaster.declared", "disaster.declared"
+    DISASTER_ENDED = "disaster.ended", "disaster.ended"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -27,5 +27,27 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "care": access.can(user, "care.view"),
             "safety": access.can(user, "disaster.safety_record"),
             "volunteers": access.can(user, "volunteers.view"),
+            "disaster": access.can(user, "disaster.view_list"),
         },
+        "disaster_mode": _disaster_mode(user),
     }
+
+
+def _disaster_mode(user: Any) -> list[Any]:
+    """Disaster-mode declarations in force now for the user's districts (or their whole
+    municipality), for the banner on every staff page."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    from ainet.care.models import DisasterDeclaration
+
+    mine = access.visible_district_ids(user)
+    shown = []
+    for declaration in (
+        DisasterDeclaration.objects.in_force()
+        .filter(access.municipality_q(user))
+        .prefetch_related("districts")
+    ):
+        declared = list(declaration.districts.all())
+        if not declared or any(d.pk in mine for d in declared):
+            shown.append(declaration)
+    return shown

@@ -148,3 +148,140 @@ class SafetyLatest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.status}"
+
+
+# --- Individual evacuation plans (個別避難計画, Disaster Countermeasures Basic Act art. 49-14) ---
+
+
+class PlanStatus(models.TextChoices):
+    # Proposed by supporter assignment; the person's consent is still to be recorded.
+    DRAFT = "draft", _("Draft (consent not yet recorded)")
+    AGREED = "agreed", _("Agreed (consent recorded)")
+
+
+class AlertLevel(models.IntegerChoices):
+    """The evacuation alert levels a plan's timing refers to (警戒レベル)."""
+
+    LEVEL_3 = 3, _("Alert level 3: elderly and others evacuate")  # 高齢者等避難
+    LEVEL_4 = 4, _("Alert level 4: evacuation instruction")  # 避難指示
+    LEVEL_5 = 5, _("Alert level 5: emergency safety measures")  # 緊急安全確保
+
+
+class EvacuationPlanQuerySet(models.QuerySet["EvacuationPlan"]):
+    def for_user(self, user: Any) -> EvacuationPlanQuerySet:
+        """Plans of the people the user may see (`access.person_q`)."""
+        from ainet.core import access
+
+        return self.filter(access.person_q(user, "person__"))
+
+
+class EvacuationPlan(models.Model):
+    """One person's current individual evacuation plan. Written only through
+    `disaster.services` (every save adds an `EvacuationPlanVersion`); a plan is AGREED only
+    with the person's consent recorded (a DB check holds it)."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    person = models.OneToOneField(
+        Person, on_delete=models.PROTECT, related_name="evacuation_plan", verbose_name=_("person")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    primary_supporter = models.ForeignKey(
+        "care.Supporter",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("primary supporter"),
+    )
+    backup_supporter = models.ForeignKey(
+        "care.Supporter",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("backup supporter"),
+    )
+    # Two people are needed to move this person (e.g. a wheelchair on stairs).
+    needs_two_supporters = models.BooleanField(_("needs two supporters"), default=False)
+    destination_facility = models.ForeignKey(
+        "facilities.Facility",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("destination (evacuation site or welfare shelter)"),
+    )
+    destination_text = models.CharField(_("destination (other)"), max_length=300, blank=True)
+    route_notes = models.TextField(_("route"), blank=True)
+    what_to_take = models.TextField(_("what to take"), blank=True)
+    # Special-care data (要配慮個人情報): shown only at FieldLevel.FULL.
+    care_needs = models.TextField(_("care needs during evacuation"), blank=True)
+    timing_level3 = models.TextField(_("at alert level 3"), blank=True)
+    timing_level4 = models.TextField(_("at alert level 4"), blank=True)
+    timing_level5 = models.TextField(_("at alert level 5"), blank=True)
+    consent_on = models.DateField(_("consent given on"), null=True, blank=True)
+    consent_note = models.CharField(_("how consent was given"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = EvacuationPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person__district__code", "person__name_kana", "person__name", "id"]
+        verbose_name = _("individual evacuation plan")
+        verbose_name_plural = _("individual evacuation plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="agreed") | Q(consent_on__isnull=False),
+                name="evacuationplan_agreed_needs_consent",
+            ),
+            models.CheckConstraint(
+                condition=Q(backup_supporter__isnull=True)
+                | ~Q(backup_supporter=models.F("primary_supporter")),
+                name="evacuationplan_two_distinct_supporters",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} v{self.version}"
+
+    @property
+    def supporters(self) -> list[Any]:
+        return [s for s in (self.primary_supporter, self.backup_supporter) if s is not None]
+
+    @property
+    def destination(self) -> str:
+        if self.destination_facility_id is not None and self.destination_facility is not None:
+            return self.destination_facility.name
+        return self.destination_text
+
+
+class EvacuationPlanVersion(models.Model):
+    """A plan as it was saved, kept forever: the plan's history (never edited)."""
+
+    plan = models.ForeignKey(EvacuationPlan, on_delete=models.PROTECT, related_name="versions")
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=10, choices=PlanStatus.choices)
+    data = models.JSONField(_("contents"))
+    change = models.CharField(_("what changed"), max_length=300, blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved"), default=timezone.now)
+
+    class Meta:
+        ordering = ["plan", "-version"]
+        verbose_name = _("evacuation plan version")
+        verbose_name_plural = _("evacuation plan versions")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "version"], name="evacuationplanversion_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} v{self.version}"

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from tqdm import tqdm
@@ -14,6 +15,7 @@ from ainet.demo import builder
 from ainet.demo.care_demo import build_care
 from ainet.demo.history import build_history
 from ainet.demo.volunteer_centre import build_volunteer_centre
+from ainet.disaster.demo import build_disaster_plans
 
 STEPS = ("municipality", "districts", "town blocks", "organisations", "accounts")
 HISTORY_STEPS = (
@@ -76,7 +78,7 @@ class Command(BaseCommand):
                     "(delete var/ainet.sqlite3 to start again)."
                 )
             return
-        total = len(STEPS) + len(HISTORY_STEPS) + len(CARE_STEPS) + len(CENTRE_STEPS)
+        total = len(STEPS) + len(HISTORY_STEPS) + len(CARE_STEPS) + len(CENTRE_STEPS) + 1
         with tqdm(total=total, desc="demo", disable=quiet, unit="step") as bar:
 
             def progress(step: str) -> None:
@@ -89,5 +91,7 @@ class Command(BaseCommand):
                 build_care(ward, progress=progress)
                 build_volunteer_centre(ward)
                 progress("volunteer centre")
+                build_disaster_plans(ward, get_user_model().objects.get(username="ward-admin"))
+                progress("evacuation plans")
         if not quiet:
             self.stdout.write(self.style.SUCCESS("デモ区を作成しました / Demo ward built."))
