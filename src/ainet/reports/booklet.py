@@ -31,7 +31,7 @@ from ainet.core.dates import (
     today_tokyo,
 )
 from ainet.core.models import District, Municipality
-from ainet.core.pdf import fallback_font
+from ainet.core.pdf import fallback_font as fallback_font  # re-exported: disaster prints with it
 from ainet.plan.models import PlanPeriod
 from ainet.plan.outcome import Column, compute, fiscal_year_columns, period_columns
 from ainet.reports.charts import bar_chart_svg
