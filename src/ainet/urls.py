@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/", include("ainet.core.urls")),
     path("staff/plan/", include("ainet.plan.urls")),
     path("staff/community/", include("ainet.community.urls")),
+    path("staff/care/roster/", include("ainet.care.roster_urls")),
     path("staff/care/", include("ainet.care.urls")),
     path("staff/volunteers/", include("ainet.volunteers.urls")),
     path("volunteer/", include("ainet.volunteers.public_urls")),

@@ -24,6 +24,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "community": access.can(user, "community.view"),
             "grants": access.can(user, "grants.view"),
             "grant_reviews": access.can(user, "grants.review"),
+            "care_roster": access.can(user, "care.manage_basis"),
             "care": access.can(user, "care.view"),
             "safety": access.can(user, "disaster.safety_record"),
             "volunteers": access.can(user, "volunteers.view"),
