@@ -16,6 +16,8 @@ urlpatterns = [
     path("staff/volunteers/", include("ainet.volunteers.urls")),
     path("volunteer/", include("ainet.volunteers.public_urls")),
     path("staff/reports/", include("ainet.reports.urls")),
+    path("staff/grants/", include("ainet.grants.urls")),
+    path("grants/", include("ainet.grants.public_urls")),
     path("staff/disaster/safety/", include("ainet.disaster.safety_urls")),
     path("staff/disaster/", include("ainet.disaster.urls")),
     path("staff/care/concerns/", include("ainet.care.concern_urls")),

@@ -22,6 +22,8 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "audit": access.can(user, "core.view_audit_log"),
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
+            "grants": access.can(user, "grants.view"),
+            "grant_reviews": access.can(user, "grants.review"),
             "care_roster": access.can(user, "care.manage_basis"),
             "care": access.can(user, "care.view"),
             "safety": access.can(user, "disaster.safety_record"),
