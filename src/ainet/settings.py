@@ -269,12 +269,15 @@ LOGGING = {
 # Shown on every page while the database holds the synthetic demo ward.
 AINET_DEMO_PASSWORD = env_str("AINET_DEMO_PASSWORD", "ainet-demo")
 AINET_SITE_NAME = env_str("AINET_SITE_NAME", "ainet")
+# Concern reports filed anonymously (public form, API) allowed per client address and hour.
+AINET_PUBLIC_CONCERNS_PER_HOUR = env_int("AINET_PUBLIC_CONCERNS_PER_HOUR", 5)
+# The ward the public pages show and the public concern form files into (団体コード); empty:
+# the demo ward (public pages) or the first one.
+AINET_PUBLIC_MUNICIPALITY = env_str("AINET_PUBLIC_MUNICIPALITY", "")
 # Map tiles, e.g. https://tile.openstreetmap.jp/{z}/{x}/{y}.png. Empty (the default): no tiles,
 # the map shows areas and markers only, so it works offline and in closed office networks.
 AINET_MAP_TILE_URL = env_str("AINET_MAP_TILE_URL", "")
 AINET_MAP_TILE_ATTRIBUTION = env_str("AINET_MAP_TILE_ATTRIBUTION", "")
-# The municipality the public pages show (団体コード); empty: the demo ward, else the first.
-AINET_PUBLIC_MUNICIPALITY = env_str("AINET_PUBLIC_MUNICIPALITY", "")
 # The licence of the open data (non-personal data) the public pages offer for download.
 AINET_OPEN_DATA_LICENCE = env_str("AINET_OPEN_DATA_LICENCE", "CC BY 4.0")
 AINET_OPEN_DATA_LICENCE_URL = env_str(

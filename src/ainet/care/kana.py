@@ -62,6 +62,13 @@ def normalise(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def tidy(text: str) -> str:
+    """What a roster value is stored as: NFKC (full-width digits and letters to half-width,
+    half-width kana to full-width) and spaces collapsed, but variant kanji kept as written:
+    a person called 髙橋 stays 髙橋; only the matching keys fold 髙 to 高."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
 def kana_key(text: str) -> str:
     """Furigana for matching: hiragana, no spaces, long-vowel marks kept."""
     return jaconv.kata2hira(normalise(text)).replace(" ", "")
@@ -80,12 +87,25 @@ def _kanji_number(numeral: str) -> int:
 
 def address_key(text: str) -> str:
     """An address for matching: normalised, no spaces, 一丁目 → 1丁目, every dash one hyphen,
-    ヶ and ケ in place names alike (江ヶ崎町 = 江ケ崎町), and 番地/番/号 written as hyphens."""
+    ヶ and ケ in place names alike (江ヶ崎町 = 江ケ崎町), and 丁目/番地/番/号 followed by a
+    number written as hyphens, so 矢向一丁目2番3号 = 矢向1-2-3."""
     text = normalise(text).replace(" ", "")
     text = _CHOME.sub(lambda m: f"{_kanji_number(m.group(1))}丁目", text)
     text = text.replace("ヶ", "ケ").replace("ヵ", "ケ")
     text = _DASHES.sub("-", text)
+    text = re.sub(r"(\d)丁目(\d)", r"\1-\2", text)
     text = re.sub(r"(\d)番地?(\d)", r"\1-\2", text)
     text = re.sub(r"(\d)号(\d)", r"\1-\2", text)
     text = re.sub(r"(\d)(?:番地?|号)$", r"\1", text)
     return text
+
+
+_CHOME_KEY = re.compile(r"^(.*\d)丁目$")
+
+
+def town_keys(name: str) -> tuple[str, ...]:
+    """The ways a town block's name appears inside an `address_key`: 矢向一丁目 appears as
+    "矢向1丁目" (no house number) or "矢向1-" (矢向1-2-3, 矢向一丁目2番3号)."""
+    key = address_key(name)
+    chome = _CHOME_KEY.match(key)
+    return (key, f"{chome.group(1)}-") if chome else (key,)

@@ -630,3 +630,7 @@ class DisasterDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M} {self.reason[:40]}"
+
+
+# Defined in its own module (the roster import owns it); imported here so Django finds it.
+from ainet.care.roster_models import RosterUpload, UploadStatus  # noqa: E402, F401

@@ -30,6 +30,8 @@ class Action(models.TextChoices):
     ACCOUNT_UNLOCKED = "account.unlocked", "account.unlocked"
     POLICY_CHANGED = "policy.changed", "policy.changed"
     DEMO_BUILT = "demo.built", "demo.built"
+    ROSTER_PREVIEW = "roster.preview", "roster.preview"
+    ROSTER_IMPORT = "roster.import", "roster.import"
     DISASTER_DECLARED = "disaster.declared", "disaster.declared"
     DISASTER_ENDED = "disaster.ended", "disaster.ended"
 

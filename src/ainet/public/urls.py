@@ -12,7 +12,8 @@ urlpatterns = [
     path("events/<id:pk>/", views.event_detail, name="event_detail"),
     path("forum/", views.forum, name="forum"),
     path("map/", views.facility_map, name="map"),
-    path("concern/", views.concern, name="concern"),
+    # /concern/ itself is the care capability's report form (care_public:concern_report).
+    path("neighbour/", views.concern, name="concern"),
     path("open-data/", opendata_views.index, name="open_data"),
     path("open-data/<code:dataset>.<code:fmt>", opendata_views.download, name="open_data_file"),
     path("open-data/standard/<code:kind>.csv", opendata_views.standard, name="open_data_standard"),
