@@ -232,3 +232,7 @@ LOGGING = {
 # Shown on every page while the database holds the synthetic demo ward.
 AINET_DEMO_PASSWORD = env_str("AINET_DEMO_PASSWORD", "ainet-demo")
 AINET_SITE_NAME = env_str("AINET_SITE_NAME", "ainet")
+# Concern reports filed anonymously (public form, API) allowed per client address and hour.
+AINET_PUBLIC_CONCERNS_PER_HOUR = env_int("AINET_PUBLIC_CONCERNS_PER_HOUR", 5)
+# The ward the public concern form files into (a municipality code); empty: the first one.
+AINET_PUBLIC_MUNICIPALITY = env_str("AINET_PUBLIC_MUNICIPALITY", "")

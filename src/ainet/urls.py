@@ -16,7 +16,12 @@ urlpatterns = [
     path("staff/volunteers/", include("ainet.volunteers.urls")),
     path("volunteer/", include("ainet.volunteers.public_urls")),
     path("staff/reports/", include("ainet.reports.urls")),
+    path("staff/grants/", include("ainet.grants.urls")),
+    path("grants/", include("ainet.grants.public_urls")),
     path("staff/disaster/safety/", include("ainet.disaster.safety_urls")),
     path("staff/disaster/", include("ainet.disaster.urls")),
+    path("staff/care/concerns/", include("ainet.care.concern_urls")),
+    path("staff/care/analysis/", include("ainet.care.isolation_urls")),
+    path("concern/", include("ainet.care.public_urls")),
     path("api/v1/", api.urls),
 ]

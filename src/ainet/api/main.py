@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import SessionAuth
 
+from ainet.care.api import router as care_router
 from ainet.core.api import router as core_router
 from ainet.core.guards import needs_second_factor
 from ainet.disaster.api import router as disaster_router
@@ -72,3 +73,4 @@ def root(request: HttpRequest) -> dict[str, str]:
 api.add_router("/", core_router)
 api.add_router("/plan", plan_router)
 api.add_router("/disaster", disaster_router)
+api.add_router("/care", care_router)

@@ -192,6 +192,19 @@ CAPABILITIES: dict[str, Predicate] = {
     ),
     "care.file_concern": has_any_role(*DISTRICT_STAFF_ROLES, Role.PARTNER_COMPANY),
     "care.handle_concerns": is_team_staff,
+    # Grants: the staff who run programmes (ward office, 区社協) and the coordinators who follow
+    # funded groups; reviewers are assigned per round (committee members review too); the
+    # donation fund names donors, so only its owner (区社協) and the ward administrator see it.
+    "grants.view": is_team_staff,
+    "grants.manage": has_any_role(Role.WARD_ADMIN, Role.WARD_STAFF, Role.SHAKYO_COORDINATOR),
+    "grants.review": has_any_role(
+        Role.WARD_ADMIN,
+        Role.WARD_STAFF,
+        Role.SHAKYO_COORDINATOR,
+        Role.CARE_PLAZA_STAFF,
+        Role.COMMITTEE_MEMBER,
+    ),
+    "grants.fund": has_any_role(Role.WARD_ADMIN, Role.SHAKYO_COORDINATOR),
     # Safety confirmation (安否確認) after a disaster. Recording: everyone who visits people;
     # which people each sees is `person_q` (a volunteer: the people tied to them as supporter).
     "disaster.safety_record": has_any_role(*DISTRICT_STAFF_ROLES, Role.VOLUNTEER),

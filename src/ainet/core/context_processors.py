@@ -22,9 +22,16 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
             "audit": access.can(user, "core.view_audit_log"),
             "plan": access.can(user, "plan.view"),
             "community": access.can(user, "community.view"),
+            "grants": access.can(user, "grants.view"),
+            "grant_reviews": access.can(user, "grants.review"),
             "care_roster": access.can(user, "care.manage_basis"),
             "care": access.can(user, "care.view"),
             "safety": access.can(user, "disaster.safety_record"),
+            # 見守り通報: the queue for district teams, "my reports" for partner companies.
+            "concerns": access.can(user, "care.file_concern")
+            or access.can(user, "care.handle_concerns"),
+            "concern_queue": access.can(user, "care.handle_concerns"),
+            "isolation": access.can(user, "care.manage"),
             "volunteers": access.can(user, "volunteers.view"),
             "disaster": access.can(user, "disaster.view_list"),
         },

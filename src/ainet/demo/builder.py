@@ -30,6 +30,7 @@ from ainet.core.models import (
     User,
 )
 from ainet.core.roles import Role
+from ainet.grants.demo import build_demo as build_grants_demo
 
 TOWNS_FILE = Path(__file__).parent / "data" / "tsurumi_towns.json"
 MUNICIPALITY_CODE = "141011"
@@ -349,6 +350,8 @@ def build(progress: Callable[[str], None] = lambda step: None) -> Municipality:
                 organisation=organisations.get(spec.organisation or ""),
             )
             membership.districts.set([districts[c] for c in spec.districts])
+        # A small synthetic grants set: the donation fund, an open round, two applications.
+        build_grants_demo(ward)
         audit.record(None, audit.Action.DEMO_BUILT, obj=ward, actor_username="ainet demo")
     return ward
 

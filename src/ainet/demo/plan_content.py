@@ -244,4 +244,10 @@ SEED_TABLE: dict[str, tuple[int | None, int | None]] = {
     "caravan_mates": (45, 147),
     "care_plazas": (7, 9),
     "nurseries": (31, 59),
+    # Coverage of the support network (care.indicators): the review has no such figures and
+    # the demo ward holds no list records for FY2005–2014, so they count zero.
+    "care_listed_people": (0, 0),
+    "care_people_with_tie": (0, 0),
+    "care_people_with_two_ties": (0, 0),
+    "care_isolated_people": (0, 0),
 }

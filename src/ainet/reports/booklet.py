@@ -16,7 +16,6 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from ainet.core.dates import (
     today_tokyo,
 )
 from ainet.core.models import District, Municipality
+from ainet.core.pdf import fallback_font as fallback_font  # re-exported: disaster prints with it
 from ainet.plan.models import PlanPeriod
 from ainet.plan.outcome import Column, compute, fiscal_year_columns, period_columns
 from ainet.reports.charts import bar_chart_svg
@@ -115,14 +115,6 @@ def render_booklet(
         step("pdf")
         pdf = document.write_pdf()
     return Booklet(pdf=bytes(pdf), pages=len(document.pages))
-
-
-@cache
-def fallback_font() -> str:
-    """file:// URL of IPAexGothic from matplotlib-fontja (used when Noto is not installed)."""
-    import matplotlib_fontja
-
-    return (Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf").as_uri()
 
 
 # --- the context ---------------------------------------------------------------------------
