@@ -1,4 +1,4 @@
-"""The fund ledger (docs/decisions/0003-fund-ledger.md): double entry, posted once, never changed.
+"""The fund ledger (docs/decisions/0004-fund-ledger.md): double entry, posted once, never changed.
 
 Every movement of money is a `LedgerEntry` with balanced lines (debits = credits):
 

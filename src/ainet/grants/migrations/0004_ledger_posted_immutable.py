@@ -1,7 +1,7 @@
 """On PostgreSQL the database itself refuses to UPDATE or DELETE a posted ledger entry, and to
 add, change or remove lines of one, whatever role connects (a trigger binds superusers too).
 The only update allowed is posting a draft (posted_at from NULL to a time). Corrections are
-reversal entries (docs/decisions/0003-fund-ledger.md)."""
+reversal entries (docs/decisions/0004-fund-ledger.md)."""
 
 from django.db import migrations
 
