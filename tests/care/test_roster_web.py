@@ -245,3 +245,35 @@ def test_a_step_that_died_with_its_process_can_be_discarded(world: World) -> Non
     client.post(reverse("care_roster:discard", kwargs={"pk": dead.pk}))
     dead.refresh_from_db()
     assert dead.status == UploadStatus.DISCARDED
+
+
+def test_background_writes_wait_out_a_locked_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shared-cache SQLite answers SQLITE_LOCKED at once; the background job waits and
+    tries again instead of failing the upload. Other database errors are not swallowed."""
+    from django.db import OperationalError
+
+    from ainet.care import roster_jobs
+
+    monkeypatch.setattr(roster_jobs.time, "sleep", lambda _s: None)
+    calls: list[int] = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise OperationalError("database table is locked: care_rosterupload")
+        return "written"
+
+    assert roster_jobs._retrying(flaky) == "written"
+    assert len(calls) == 3
+
+    def broken() -> None:
+        raise OperationalError("no such table: care_rosterupload")
+
+    with pytest.raises(OperationalError):
+        roster_jobs._retrying(broken)
+
+    def always_locked() -> None:
+        raise OperationalError("database table is locked")
+
+    with pytest.raises(OperationalError):
+        roster_jobs._retrying(always_locked, attempts=3)

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connections, transaction
+from django.db import OperationalError, connections, transaction
 from django.utils import timezone
 
 from ainet.care import roster
@@ -69,6 +69,24 @@ def _run(target: Callable[..., None], *args: Any) -> None:
     threading.Thread(target=work, name=f"roster-{target.__name__}", daemon=True).start()
 
 
+def _is_lock_error(exc: OperationalError) -> bool:
+    return "locked" in str(exc)
+
+
+def _retrying(write: Callable[[], Any], attempts: int = 100) -> Any:
+    """Run a small write of the background thread, waiting out a SQLite lock held by the web
+    requests. With busy_timeout SQLite waits by itself; a shared-cache database (the test
+    suite's in-memory one) answers SQLITE_LOCKED at once instead, so wait here (≤ 10 s)."""
+    for attempt in range(attempts):
+        try:
+            return write()
+        except OperationalError as exc:
+            if not _is_lock_error(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+    return None  # pragma: no cover - the loop returns or raises
+
+
 class _Recorder:
     """Progress callback: live figures always; the upload row at most twice a second and
     only outside a transaction (inside one, nobody else would see it)."""
@@ -84,15 +102,24 @@ class _Recorder:
         now = time.monotonic()
         if self.write_rows and (now - self.last >= 0.5 or done >= total):
             self.last = now
-            RosterUpload.objects.filter(pk=self.upload_id).update(
-                phase=phase, done=done, total=total, progress_at=timezone.now()
-            )
+            try:
+                RosterUpload.objects.filter(pk=self.upload_id).update(
+                    phase=phase, done=done, total=total, progress_at=timezone.now()
+                )
+            except OperationalError as exc:
+                # Progress is advisory: a locked table skips this figure, the next one follows.
+                if not _is_lock_error(exc):
+                    raise
 
 
 def _finish(upload_id: int, **fields: Any) -> None:
+    _retrying(
+        lambda: RosterUpload.objects.filter(pk=upload_id).update(
+            progress_at=timezone.now(), **fields
+        )
+    )
     with _live_lock:
         _live.pop(upload_id, None)
-    RosterUpload.objects.filter(pk=upload_id).update(progress_at=timezone.now(), **fields)
 
 
 def _preview_report(plan: roster.RosterPlan) -> dict[str, Any]:
@@ -130,11 +157,16 @@ def upload_roster(
 
 
 def _check_file(upload_id: int) -> None:
-    upload = RosterUpload.objects.select_related("municipality", "uploaded_by").get(pk=upload_id)
+    upload = _retrying(
+        lambda: RosterUpload.objects.select_related("municipality", "uploaded_by").get(pk=upload_id)
+    )
     progress = _Recorder(upload_id, write_rows=True)
     try:
         parsed = roster.parse_roster(bytes(upload.data), progress)
-        plan = roster.plan_roster(upload.municipality, upload.list_kind, parsed, progress)
+        plan = _retrying(
+            lambda: roster.plan_roster(upload.municipality, upload.list_kind, parsed, progress),
+            attempts=20,
+        )
     except roster.RosterInputError as exc:
         _finish(upload_id, status=UploadStatus.UNUSABLE, message=str(exc), data=b"")
         report: dict[str, Any] = {"unusable": str(exc)}
@@ -150,19 +182,22 @@ def _check_file(upload_id: int) -> None:
             digest=plan.digest,
             report=report,
         )
-    audit.record(
-        upload.uploaded_by,
-        audit.Action.ROSTER_PREVIEW,
-        obj=upload,
-        municipality=upload.municipality,
-        details={
-            "list": upload.list_kind,
-            **{
-                k: (len(v) if isinstance(v, list) else v)
-                for k, v in report.items()
-                if k in {"new", "changed", "removed", "unchanged", "moved", "errors", "unusable"}
-            },
+    details = {
+        "list": upload.list_kind,
+        **{
+            k: (len(v) if isinstance(v, list) else v)
+            for k, v in report.items()
+            if k in {"new", "changed", "removed", "unchanged", "moved", "errors", "unusable"}
         },
+    }
+    _retrying(
+        lambda: audit.record(
+            upload.uploaded_by,
+            audit.Action.ROSTER_PREVIEW,
+            obj=upload,
+            municipality=upload.municipality,
+            details=details,
+        )
     )
 
 
@@ -183,30 +218,39 @@ class _Stale(Exception):
 
 
 def _apply(upload_id: int, actor_id: int) -> None:
-    upload = RosterUpload.objects.select_related("municipality").get(pk=upload_id)
-    actor = User.objects.get(pk=actor_id)
+    upload = _retrying(
+        lambda: RosterUpload.objects.select_related("municipality").get(pk=upload_id)
+    )
+    actor = _retrying(lambda: User.objects.get(pk=actor_id))
     progress = _Recorder(upload_id, write_rows=False)
-    try:
-        parsed = roster.parse_roster(bytes(upload.data), progress)
+
+    def plan_and_apply(parsed: roster.ParsedRoster) -> dict[str, Any]:
+        # All-or-nothing, so a transaction that met a lock is simply tried again.
         with roster.sqlite_working_memory(), transaction.atomic():
             plan = roster.plan_roster(upload.municipality, upload.list_kind, parsed, progress)
             if plan.errors or plan.digest != upload.digest:
                 raise _Stale
-            report = roster.apply_plan(
+            return roster.apply_plan(
                 actor,
                 plan,
                 source=f"roster upload {upload.pk} {upload.filename}"[:100],
                 progress=progress,
             )
+
+    try:
+        parsed = roster.parse_roster(bytes(upload.data), progress)
+        report = _retrying(lambda: plan_and_apply(parsed), attempts=20)
     except (_Stale, roster.RosterInputError):
         _finish(upload_id, status=UploadStatus.STALE)
-        audit.record(
-            actor,
-            audit.Action.ROSTER_IMPORT,
-            obj=upload,
-            municipality=upload.municipality,
-            reason="stale preview: not applied",
-            details={"list": upload.list_kind, "applied": False},
+        _retrying(
+            lambda: audit.record(
+                actor,
+                audit.Action.ROSTER_IMPORT,
+                obj=upload,
+                municipality=upload.municipality,
+                reason="stale preview: not applied",
+                details={"list": upload.list_kind, "applied": False},
+            )
         )
         return
     except Exception:
