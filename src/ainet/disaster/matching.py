@@ -41,17 +41,21 @@ The solver is a branch and bound whose relaxation is that min-cost flow:
 * otherwise half-served people are first paired up along alternating paths
   (`_merge_halves`): the fractional count is unchanged, so when at most one is left over the
   coverage equals the root's bound ⌊count⌋ and is proven optimal. The covered set's distance
-  is then re-optimised (one flow with those people's demand as node supply), and
+  is then re-optimised (`_polish`: one flow with those people's demand as node supply, over a
+  sparse subgraph — each covered person's nearest supporters and the pairs the plan and the
+  root flow use — so it costs a fraction of a full solve; it only yields an incumbent), and
 * branching on a half-served person *p*: either *p* is left out (its source arc closed), or
   *p* must get two supporters (its demand becomes node supply; a node where that is
   infeasible is pruned). Best-first by relaxation cost, pruned by the incumbent.
 
 When the search finishes, the result is the proven lexicographic optimum. A node or time
-limit (``node_limit``, ``time_limit_s``; 0 skips the distance search after merging) stops it
-early; the result then says ``proven_optimal = False`` and carries ``covered_bound`` (no plan
-covers more) and, when the root's fractional count is even, ``distance_bound`` (no plan
-covering ``covered_bound`` people is shorter: such plans are flows with the root's count, and
-the root minimises distance among those).
+limit (``node_limit``; ``time_limit_s``, seconds after the root solve — a branching, two full
+relaxations, starts only if the mean relaxation time says it ends within the limit; 0 skips the
+distance search after merging) stops it early; the result then says
+``proven_optimal = False`` and carries ``covered_bound`` (no plan covers more) and, when the
+root's fractional count is even, ``distance_bound`` (no plan covering ``covered_bound`` people
+is shorter: such plans are flows with the root's count, and the root minimises distance among
+those).
 
 Candidate pairs come from a ``scipy.spatial.cKDTree`` on 3-D unit vectors (the chord length
 is monotone in the great-circle distance, so the ball query is exact after the haversine
@@ -111,7 +115,9 @@ MAX_DISTRICT_LENGTH = 64
 # OR-Tools' cost scaling multiplies costs by (num_nodes + 1); keep well inside int64.
 _COST_LIMIT = 2**62
 DEFAULT_NODE_LIMIT = 1_000
-DEFAULT_TIME_LIMIT_S = 10.0
+DEFAULT_TIME_LIMIT_S = 2.0
+# each covered person's nearest supporters offered to the polishing flow
+POLISH_NEAREST = 8
 
 IntArray = npt.NDArray[np.int64]
 Progress = Callable[[str], None]
@@ -313,7 +319,7 @@ def parse_previous(data: Any, instance: Instance) -> list[tuple[str, str]]:
 @dataclass(frozen=True, slots=True)
 class Candidates:
     """Eligible pairs as indices into `people`/`supporters` (both sorted by id), sorted by
-    person then supporter."""
+    person, then distance, then supporter (so each person's nearest supporters come first)."""
 
     people: tuple[Person, ...]
     supporters: tuple[Supporter, ...]
@@ -377,9 +383,15 @@ def candidate_pairs(instance: Instance) -> Candidates:
         }
         keys = si[needs] * len(languages) + p_lang[pi[needs]]
         keep[needs] = np.isin(keys, np.fromiter(speaks, dtype=np.int64, count=len(speaks)))
-    pi, si, d = pi[keep], si[keep], d[keep]
-    order = np.argsort(pi * len(supporters) + si)
-    return Candidates(people, supporters, pi[order], si[order], np.rint(d[order]).astype(np.int64))
+    pi, si = pi[keep], si[keep]
+    metres = np.rint(d[keep]).astype(np.int64)
+    # one integer sort key (person, metres, supporter) when it fits, else a lexsort
+    span = (int(metres.max(initial=0)) + 1) * len(supporters)
+    if len(people) * span < 2**62:
+        order = np.argsort((pi * (int(metres.max(initial=0)) + 1) + metres) * len(supporters) + si)
+    else:
+        order = np.lexsort((si, metres, pi))
+    return Candidates(people, supporters, pi[order], si[order], metres[order])
 
 
 # --------------------------------------------------------------------------- optimisation
@@ -557,13 +569,28 @@ def _merge_halves(graph: FlowGraph, node: _Node) -> _Node:
     """
     n_p = graph.n_people
     n_s = int(graph.capacities.size - n_p - graph.n_pairs - 1)
-    pp, ps = graph.pair_person.tolist(), graph.pair_supporter.tolist()
     starts = np.searchsorted(graph.pair_person, np.arange(n_p + 1)).tolist()
+    arcs: dict[int, list[tuple[int, int]]] = {}  # person → [(pair, supporter)], on demand
+
+    def pairs_of(person: int) -> list[tuple[int, int]]:
+        found = arcs.get(person)
+        if found is None:
+            lo, hi = starts[person], starts[person + 1]
+            found = list(zip(range(lo, hi), graph.pair_supporter[lo:hi].tolist(), strict=True))
+            arcs[person] = found
+        return found
+
     serving: list[set[int]] = [set() for _ in range(n_s)]  # supporter → people
-    has: list[dict[int, int]] = [{} for _ in range(n_p)]  # person → {supporter: pair}
-    for k in node.flowing.tolist():
-        serving[ps[k]].add(pp[k])
-        has[pp[k]][ps[k]] = k
+    has: dict[int, dict[int, int]] = {}  # person → {supporter: pair}
+    flowing = node.flowing
+    for k, p, s in zip(
+        flowing.tolist(),
+        graph.pair_person[flowing].tolist(),
+        graph.pair_supporter[flowing].tolist(),
+        strict=True,
+    ):
+        serving[s].add(p)
+        has.setdefault(p, {})[s] = k
     halves = set(node.halves.tolist())
     for q in sorted(halves):
         if q not in halves:
@@ -571,10 +598,10 @@ def _merge_halves(graph: FlowGraph, node: _Node) -> _Node:
         # supporter → (person moved in, supporter it leaves or -1, pair index)
         parent: dict[int, tuple[int, int, int]] = {}
         frontier = []
-        for k in range(starts[q], starts[q + 1]):
-            if ps[k] not in has[q] and ps[k] not in parent:
-                parent[ps[k]] = (q, -1, k)
-                frontier.append(ps[k])
+        for k, t in pairs_of(q):
+            if t not in has[q] and t not in parent:
+                parent[t] = (q, -1, k)
+                frontier.append(t)
         target, dropped = -1, -1
         while frontier and target < 0:
             following: list[int] = []
@@ -586,8 +613,7 @@ def _merge_halves(graph: FlowGraph, node: _Node) -> _Node:
                 for mover in sorted(serving[s]):
                     if mover == q or mover in halves:
                         continue
-                    for k in range(starts[mover], starts[mover + 1]):
-                        t = ps[k]
+                    for k, t in pairs_of(mover):
                         if t not in parent and t not in has[mover]:
                             parent[t] = (mover, s, k)
                             following.append(t)
@@ -602,14 +628,14 @@ def _merge_halves(graph: FlowGraph, node: _Node) -> _Node:
         while s >= 0:
             mover, origin, k = parent[s]
             serving[s].add(mover)
-            has[mover][s] = k
+            has.setdefault(mover, {})[s] = k
             if origin >= 0:
                 serving[origin].discard(mover)
                 del has[mover][origin]
             s = origin
         halves.discard(q)
     demand = graph.demand.tolist()
-    full = [p for p in range(n_p) if demand[p] > 0 and len(has[p]) == demand[p]]
+    full = [p for p, got in has.items() if demand[p] > 0 and len(got) == demand[p]]
     chosen = np.array(sorted(k for p in full for k in has[p].values()), dtype=np.int64)
     covered = len(full)
     objective = -2 * graph.weight * covered + int(graph.pair_dist[chosen].sum())
@@ -626,13 +652,53 @@ def _merge_halves(graph: FlowGraph, node: _Node) -> _Node:
     )
 
 
-def _polish(graph: FlowGraph, plan: _Node) -> _Node | None:
-    """The least-distance plan that covers exactly the people `plan` covers."""
-    full = np.zeros(graph.n_people, dtype=bool)
+def _polish(graph: FlowGraph, plan: _Node, root: _Node) -> _Node | None:
+    """A shorter plan covering exactly the people `plan` covers, or None.
+
+    One min-cost flow with those people's demand as node supply, over a sparse subgraph: each
+    covered person's `POLISH_NEAREST` nearest supporters, the pairs the plan uses and the pairs
+    the root flow uses (the root is distance-optimal for its fractional count, so it shows
+    where short assignments lie). The plan is a feasible flow of that subgraph, so the result
+    is never worse; it is an incumbent for the branch and bound, not a bound, so restricting
+    the pairs costs no correctness — only, perhaps, distance the search may still find.
+    """
+    n_p = graph.n_people
+    full = np.zeros(n_p, dtype=bool)
     full[graph.pair_person[plan.chosen]] = True
-    forced = frozenset(np.flatnonzero(full).tolist())
-    excluded = frozenset(np.flatnonzero((graph.demand > 0) & ~full).tolist())
-    return _relax(graph, excluded, forced)
+    # pairs are sorted by person, then distance: the rank within a person is its nearness
+    starts = np.searchsorted(graph.pair_person, np.arange(n_p))
+    rank = np.arange(graph.n_pairs) - starts[graph.pair_person]
+    keep = rank < POLISH_NEAREST
+    keep[plan.chosen] = True
+    keep[root.flowing] = True
+    keep &= full[graph.pair_person]
+    sel = np.flatnonzero(keep)
+    n_s = int(graph.capacities.size - n_p - graph.n_pairs - 1)
+    capacity = graph.capacities[n_p + graph.n_pairs : n_p + graph.n_pairs + n_s]
+    sub = build_graph(
+        np.where(full, graph.demand, 0),
+        capacity,
+        graph.pair_person[sel],
+        graph.pair_supporter[sel],
+        graph.pair_dist[sel],
+    )
+    if sub.n_pairs != sel.size:  # every selected pair is a covered person's: all stay live
+        raise RuntimeError("the polishing subgraph lost pairs")
+    node = _relax(sub, frozenset(), frozenset(np.flatnonzero(full).tolist()))
+    if node is None or node.covered != plan.covered:  # cannot happen: the plan is feasible
+        return None
+    chosen = sel[node.chosen]
+    return _Node(
+        node.bound,
+        2 * node.covered,
+        np.zeros(0, np.int64),
+        -2 * graph.weight * node.covered + int(graph.pair_dist[chosen].sum()),
+        node.covered,
+        chosen,
+        chosen,
+        plan.excluded,
+        plan.forced,
+    )
 
 
 def branch_and_bound(
@@ -646,6 +712,8 @@ def branch_and_bound(
     root = _relax(graph, frozenset(), frozenset())
     if root is None:  # nothing is forced at the root, so this cannot happen
         raise RuntimeError("the root relaxation reported a forced person")
+    searching = time.perf_counter()
+    relax_times = [searching - started]  # full-graph relaxations: the price of one node
     progress("root")
     nodes = 1
     covered_bound = root.fractional_count2 // 2
@@ -668,7 +736,7 @@ def branch_and_bound(
         heap.append((root.bound, 0, root))
     stopped = False
     if heap and time_limit_s > 0 and node_limit > nodes:
-        polished = _polish(graph, best)
+        polished = _polish(graph, best, root)
         nodes += 1
         progress("polish")
         if polished is not None and polished.objective < best.objective:
@@ -677,7 +745,9 @@ def branch_and_bound(
         bound, _, node = heapq.heappop(heap)
         if bound >= best.objective:
             continue  # integral objectives are integers: nothing better below
-        if nodes >= node_limit or time.perf_counter() - started > time_limit_s:
+        # a branching solves two full relaxations: start it only if it can end in time
+        expected = 2 * sum(relax_times) / len(relax_times)
+        if nodes >= node_limit or time.perf_counter() - searching + expected > time_limit_s:
             heapq.heappush(heap, (bound, 0, node))
             stopped = True
             break
@@ -686,7 +756,9 @@ def branch_and_bound(
             (node.excluded, node.forced | {p}),
             (node.excluded | {p}, node.forced),
         ):
+            solving = time.perf_counter()
             child = _relax(graph, excluded, forced)
+            relax_times.append(time.perf_counter() - solving)
             nodes += 1
             progress("node")
             if child is None:

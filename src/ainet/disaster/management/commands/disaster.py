@@ -91,7 +91,11 @@ class Command(BaseCommand):
             "--time-limit",
             type=float,
             default=matching.DEFAULT_TIME_LIMIT_S,
-            help="seconds for the optimality search after the first solve (default 10)",
+            help=(
+                "seconds for the optimality search after the first solve (default "
+                f"{matching.DEFAULT_TIME_LIMIT_S:g}); a search step that would not end in time "
+                "is not started"
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
