@@ -371,6 +371,63 @@ def test_shelters_page_lists_shelters_with_capacity(world: World) -> None:
     assert "福祉避難所（架空）" in page
 
 
+def test_shelters_page_shows_them_on_the_map_with_welfare_shelters_apart(world: World) -> None:
+    import json
+    import re
+    from decimal import Decimal
+
+    from ainet.facilities.models import Facility
+
+    Facility.objects.create(
+        municipality=world.ward,
+        kind="welfare_shelter",
+        name="福祉避難所（架空）",
+        opened_on=DAY,
+        capacity=30,
+        lat=Decimal("35.508"),
+        lng=Decimal("139.682"),
+    )
+    Facility.objects.create(
+        municipality=world.ward,
+        kind="evacuation_site",
+        name="避難場所（架空）",
+        opened_on=DAY,
+        lat=Decimal("35.51"),
+        lng=Decimal("139.69"),
+    )
+    Facility.objects.create(  # closed: neither in the table nor on the map
+        municipality=world.ward,
+        kind="evacuation_site",
+        name="閉鎖した避難場所（架空）",
+        opened_on=DAY,
+        closed_on=DAY,
+    )
+    page = world.client_for("staff_a", "en").get(reverse("disaster:shelters")).content.decode()
+    found = re.search(
+        r'<script id="shelter-map-config" type="application/json">(.*?)</script>', page
+    )
+    assert found, "the shared map is embedded"
+    config = json.loads(found.group(1))
+    layers = {layer["key"]: layer for layer in config["layers"]}
+    assert set(layers) == {"shelter-evacuation_site", "shelter-welfare_shelter"}
+    assert (
+        layers["shelter-welfare_shelter"]["colour"] != layers["shelter-evacuation_site"]["colour"]
+    )
+    welfare = next(
+        i for i in layers["shelter-welfare_shelter"]["items"] if i["name"] == "福祉避難所（架空）"
+    )
+    assert (welfare["name"], welfare["lat"], welfare["lng"]) == (
+        "福祉避難所（架空）",
+        35.508,
+        139.682,
+    )
+    assert welfare["when"] == "Capacity: 30 people"
+    assert "避難場所（架空）" in [i["name"] for i in layers["shelter-evacuation_site"]["items"]]
+    assert all(i["name"] != "避難場所（架空）" for i in layers["shelter-welfare_shelter"]["items"])
+    assert "閉鎖した避難場所（架空）" not in page
+    assert 'id="shelter-map"' in page and "ainet/map.js" in page
+
+
 def test_demo_plans_are_synthetic_and_respect_capacity(world: World) -> None:
     from ainet.disaster.demo import build_disaster_plans
 

@@ -53,3 +53,53 @@ def shelter_rows(municipality: Municipality) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def shelter_map(municipality: Municipality, rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The shared map's configuration (core/_map.html): one layer for evacuation sites and one
+    for welfare shelters (福祉避難所), each in the facilities map's colour and symbol, with the
+    capacity on each place."""
+    from django.utils.translation import gettext as _
+
+    from ainet.facilities import mapdata
+    from ainet.facilities.models import FacilityKind
+
+    grouped: dict[str, list[dict[str, Any]]] = {kind: [] for kind in SHELTER_KINDS}
+    for r in rows:
+        f = r["facility"]
+        capacity = r["capacity"]
+        grouped[f.kind].append(
+            {
+                "name": f.name,
+                "kana": f.name_kana,
+                "address": f.address,
+                "lat": r["lat"],
+                "lng": r["lng"],
+                "when": _("Capacity: unknown")
+                if capacity is None
+                else _("Capacity: %(count)s people") % {"count": capacity},
+                "note": _("Synthetic demo data") if f.is_synthetic else "",
+                "url": f.url,
+            }
+        )
+    layers: list[dict[str, Any]] = []
+    for kind in SHELTER_KINDS:
+        if not grouped[kind]:
+            continue
+        colour, symbol = mapdata.KIND_STYLE[kind]
+        layers.append(
+            {
+                "key": f"shelter-{kind}",
+                "label": str(FacilityKind(kind).label),
+                "colour": colour,
+                "symbol": symbol,
+                "items": sorted(grouped[kind], key=_by_kana),
+            }
+        )
+    return mapdata.map_config(
+        municipality, layers, label=_("Map of evacuation sites and welfare shelters")
+    )
+
+
+def _by_kana(item: dict[str, Any]) -> str:
+    return str(item["kana"] or item["name"])

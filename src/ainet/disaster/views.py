@@ -29,7 +29,7 @@ from ainet.core.models import District, Municipality
 from ainet.disaster import evaclist, printing, proposals, services
 from ainet.disaster.forms import DeclareForm, ListFilterForm, PlanForm, ProposalForm
 from ainet.disaster.models import EvacuationPlan
-from ainet.disaster.shelters import shelter_rows
+from ainet.disaster.shelters import shelter_map, shelter_rows
 
 # --- Helpers ----------------------------------------------------------------------------------
 
@@ -543,8 +543,13 @@ def proposal_accept(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_view("disaster.view_list")
 def shelters(request: HttpRequest) -> HttpResponse:
-    rows = shelter_rows(_home_municipality(request))
-    return render(request, "disaster/shelters.html", {"caps": _caps(request), "rows": rows})
+    municipality = _home_municipality(request)
+    rows = shelter_rows(municipality)
+    return render(
+        request,
+        "disaster/shelters.html",
+        {"caps": _caps(request), "rows": rows, "map": shelter_map(municipality, rows)},
+    )
 
 
 # --- Disaster mode ----------------------------------------------------------------------------
