@@ -16,7 +16,7 @@ from ainet.demo.care_demo import build_care
 from ainet.demo.history import build_history
 from ainet.demo.public_demo import build_upcoming_events
 from ainet.demo.volunteer_centre import build_volunteer_centre
-from ainet.disaster.demo import build_disaster_plans
+from ainet.disaster.demo import build_disaster_plans, build_safety_drills
 
 STEPS = ("municipality", "districts", "town blocks", "organisations", "accounts")
 HISTORY_STEPS = (
@@ -79,7 +79,7 @@ class Command(BaseCommand):
                     "(delete var/ainet.sqlite3 to start again)."
                 )
             return
-        total = len(STEPS) + len(HISTORY_STEPS) + len(CARE_STEPS) + len(CENTRE_STEPS) + 1
+        total = len(STEPS) + len(HISTORY_STEPS) + len(CARE_STEPS) + len(CENTRE_STEPS) + 2
         with tqdm(total=total, desc="demo", disable=quiet, unit="step") as bar:
 
             def progress(step: str) -> None:
@@ -92,8 +92,11 @@ class Command(BaseCommand):
                 build_care(ward, progress=progress)
                 build_volunteer_centre(ward)
                 progress("volunteer centre")
-                build_disaster_plans(ward, get_user_model().objects.get(username="ward-admin"))
+                admin = get_user_model().objects.get(username="ward-admin")
+                build_disaster_plans(ward, admin)
                 progress("evacuation plans")
+                build_safety_drills(ward, admin)
+                progress("safety confirmation drills")
                 # Events after today for the public calendar (not part of the history).
                 build_upcoming_events(ward)
         if not quiet:
