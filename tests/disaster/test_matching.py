@@ -317,6 +317,63 @@ def test_many_needing_two_exercise_the_branch_and_bound() -> None:
     assert fast.total_distance_m >= result.total_distance_m or fast.covered < result.covered
 
 
+def test_a_branching_starts_only_when_it_fits_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rng = np.random.default_rng(7)  # the instance above: the root half-serves people
+    people = [
+        person(f"p{i:02d}", float(rng.uniform(0, 12)), needs_two=bool(rng.random() < 0.7))
+        for i in range(12)
+    ]
+    supporters = [supporter(f"s{i}", float(rng.uniform(0, 12))) for i in range(9)]
+    data = instance(people, supporters, max_distance_m=300)
+    exact = solve(data, node_limit=10_000, time_limit_s=60)
+    fast = solve(data, time_limit_s=0)
+
+    class Clock:  # every reading is one second later: each relaxation "takes" 1 s
+        now = 0.0
+
+        def perf_counter(self) -> float:
+            self.now += 1.0
+            return self.now
+
+    monkeypatch.setattr(matching, "time", Clock())
+    # 1 s has passed after the root and a branching would take 2 s more: 3 s > 2.5 s
+    short = solve(data, node_limit=10_000, time_limit_s=2.5)
+    assert short.nodes == 2  # the root and the polish, nothing more
+    assert short.covered == exact.covered  # merging already reached the bound
+    assert exact.total_distance_m <= short.total_distance_m <= fast.total_distance_m
+    assert not short.proven_optimal or short.total_distance_m == exact.total_distance_m
+    monkeypatch.setattr(matching, "time", Clock())
+    assert solve(data, node_limit=10_000, time_limit_s=3.5).nodes > 2  # 3 s fits
+
+
+def test_the_sparse_polish_leaves_the_exact_search_exact(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The polish offers each person only its nearest supporter(s); the search still finds
+    the optimum (the polish gives an incumbent, never a bound)."""
+    monkeypatch.setattr(matching, "POLISH_NEAREST", 1)
+    rng = np.random.default_rng(11)
+    for _ in range(25):
+        people = [
+            person(f"p{i}", float(rng.integers(0, 6)) * 0.77, needs_two=bool(rng.random() < 0.7))
+            for i in range(int(rng.integers(2, 6)))
+        ]
+        supporters = [
+            supporter(f"s{i}", float(rng.integers(0, 6)) * 0.77, capacity=int(rng.integers(1, 3)))
+            for i in range(int(rng.integers(2, 5)))
+        ]
+        check_against_brute_force(instance(people, supporters, max_distance_m=400))
+
+
+def test_candidates_come_nearest_first_for_each_person() -> None:
+    people = [person("p1", 0), person("p2", 3)]
+    supporters = [supporter("s1", 2), supporter("s2", 0.5), supporter("s3", 1), supporter("s4", 1)]
+    cand = matching.candidate_pairs(matching.parse_instance(instance(people, supporters)))
+    rows = list(zip(cand.person.tolist(), cand.dist.tolist(), cand.supporter.tolist(), strict=True))
+    assert rows == sorted(rows)
+    assert [cand.supporters[s].id for p, _d, s in rows if p == 0] == ["s2", "s3", "s4", "s1"]
+
+
 # --------------------------------------------------------------------------- validation
 
 INVALID = {
