@@ -190,3 +190,15 @@ def test_positions_by_table_and_by_search(keys: list[int]) -> None:
     assert at[found].tolist() == [1, 2, 0]
     empty_at, empty_found = isolation._positions(np.array([], dtype=np.int64), values)
     assert not empty_found.any() and len(empty_at) == len(values)
+
+
+def test_a_kind_outside_the_choices_is_counted_under_its_own_name(
+    world: World, tangle: dict[str, object]
+) -> None:
+    """A kind the choices do not list (e.g. a row from an older import) still counts."""
+    legacy = supporter(world, world.district_a, "旧 区分", kind="legacy")
+    supporter(world, world.district_a, "旧 区分 二", kind="older")  # tied to nobody
+    tie(Person.objects.get(name="二郎"), legacy)
+    result = isolation.analyse(world.users["ward_admin"], DAY)
+    assert result.by_kind["legacy"] == 1 and result.people_with_kind["legacy"] == 1
+    assert "older" not in result.by_kind and result.isolated == 0

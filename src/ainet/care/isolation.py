@@ -8,8 +8,9 @@ Definitions (the pages and the indicators share them):
 - *isolated*: no active tie; *fragile*: exactly one.
 
 Everything is scoped: only people the user may see (`access.person_q`) are counted or listed,
-and only supporters the user may see (`access.supporter_q`) are listed. The whole-ward figures
-come from one GROUP BY per person with a conditional count per supporter kind.
+and only supporters the user may see (`access.supporter_q`) are listed. The people pages
+annotate counts per kind with one GROUP BY per person (`with_tie_counts`); the whole-ward
+figures (`analyse`) count three flat reads with array operations.
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def _column(rows: list[tuple[Any, ...]], index: int) -> IntArray:
 def _positions(keys: IntArray, values: IntArray) -> tuple[IntArray, npt.NDArray[np.bool_]]:
     """Where each of `values` is in `keys` (sorted, distinct, positive database ids), and
     whether it is there at all. Through a table indexed by id when the ids are dense enough
-    (they are: a few times the rows at most), else by binary search."""
+    (the usual case: few unused ids below the largest), else by binary search."""
     if not len(keys):
         return np.zeros(len(values), dtype=np.int64), np.zeros(len(values), dtype=np.bool_)
     top = int(keys[-1])
@@ -192,7 +193,7 @@ def analyse(
             "pk", "kind"
         )
     )
-    kinds = [*KINDS, *sorted({kind for _pk, kind in supporter_rows} - set(KINDS))]
+    kinds = [*KINDS, *sorted(set(map(itemgetter(1), supporter_rows)) - set(KINDS))]
     code = {kind: number for number, kind in enumerate(kinds)}
     supporter_ids = _column(supporter_rows, 0)
     supporter_kind = np.fromiter(
