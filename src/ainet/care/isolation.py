@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, Count, F, Q, QuerySet, When
 from django.db.models.functions import Coalesce
 
 from ainet.care.models import ListEntry, Person, Supporter, SupporterKind, SupportTie
@@ -169,8 +169,8 @@ def analyse(
     """The figures for every person the user may see. Three flat queries — the listed people
     in scope (id, district), the kinds of the active supporters, the ties in force (person,
     supporter) — are counted together with array operations (sorting and bincounts, no
-    Python loop per person or tie); a fourth reads the names of the supporters above
-    `overload_threshold` (those the user may see).
+    Python loop per person or tie). The supporters' read also brings the names of those the
+    user may see, for the list of those above `overload_threshold`.
 
     Measured on the synthetic ward (bench/bench_isolation.py), this beats counting in SQL:
     on SQLite, the join of the scoped people with the ties, the DISTINCT over the pairs and
@@ -183,15 +183,23 @@ def analyse(
     person_ids = _column(person_rows, 0)
     order = np.argsort(person_ids)
     person_ids, person_district = person_ids[order], _column(person_rows, 1)[order]
-    # Kinds of the active supporters of the user's municipalities (kinds are not personal
-    # data; a tie to a supporter the user may not see still counts for the person), and the
-    # ties in force on the day from the tie table alone: ties of people outside `person_ids`
-    # (not listed, not visible, another municipality) or of other supporters are dropped by
-    # the lookups below, cheaper than joining in SQL.
+    # The active supporters of the user's municipalities with their kinds (kinds are not
+    # personal data; a tie to a supporter the user may not see still counts for the person)
+    # and, for those the user may see (`access.supporter_q`, within the districts asked
+    # for), their names and districts: NULL names mark the others. Then the ties in force on
+    # the day from the tie table alone: ties of people outside `person_ids` (not listed, not
+    # visible, another municipality) or of other supporters are dropped by the lookups
+    # below, cheaper than joining in SQL.
+    shown = access.supporter_q(user)
+    if district_ids is not None:
+        shown &= Q(district_id__in=list(district_ids))
     supporter_rows = _fetch(
-        Supporter.objects.filter(access.municipality_q(user), is_active=True).values_list(
-            "pk", "kind"
+        Supporter.objects.filter(access.municipality_q(user), is_active=True)
+        .annotate(
+            shown_name=Case(When(shown, then=F("name")), default=None),
+            shown_district=Case(When(shown, then=F("district_id")), default=None),
         )
+        .values_list("pk", "kind", "shown_name", "shown_district")
     )
     kinds = [*KINDS, *sorted(set(map(itemgetter(1), supporter_rows)) - set(KINDS))]
     code = {kind: number for number, kind in enumerate(kinds)}
@@ -201,8 +209,8 @@ def analyse(
         dtype=np.int64,
         count=len(supporter_rows),
     )
-    order = np.argsort(supporter_ids)
-    supporter_ids, supporter_kind = supporter_ids[order], supporter_kind[order]
+    supporter_order = np.argsort(supporter_ids)
+    supporter_ids, supporter_kind = supporter_ids[supporter_order], supporter_kind[supporter_order]
     tie_rows = _fetch(
         SupportTie.objects.filter(Q(since__lte=day) | Q(since__isnull=True))
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
@@ -245,20 +253,16 @@ def analyse(
     ]
     coverage.sort(key=lambda c: (c.district_id is None, c.district_id))
 
-    over = loads > overload_threshold
-    load_of = dict(zip(supporter_ids[over].tolist(), loads[over].tolist(), strict=True))
-    heavy = sorted(load_of)
-    visible = Supporter.objects.for_user(user).filter(is_active=True)
-    if district_ids is not None:
-        visible = visible.filter(district_id__in=list(district_ids))
-    overloaded: list[SupporterLoad] = []
-    for start in range(0, len(heavy), 500):  # bounded IN lists, whatever the threshold
-        rows = _fetch(
-            visible.filter(pk__in=heavy[start : start + 500]).values_list(
-                "pk", "name", "kind", "district_id"
-            )
+    over = np.flatnonzero(loads > overload_threshold)
+    overloaded = [
+        SupporterLoad(pk, name, kind, district, people)
+        for (pk, kind, name, district), people in zip(
+            map(supporter_rows.__getitem__, supporter_order[over].tolist()),
+            loads[over].tolist(),
+            strict=True,
         )
-        overloaded += [SupporterLoad(pk, n, k, d, load_of[pk]) for pk, n, k, d in rows]
+        if name is not None
+    ]
     overloaded.sort(key=lambda s: (-s.people, s.name, s.supporter_id))
     return WardAnalysis(
         day=day,
