@@ -174,8 +174,9 @@ def analyse(
 
     Measured on the synthetic ward (bench/bench_isolation.py), this beats counting in SQL:
     on SQLite, the join of the scoped people with the ties, the DISTINCT over the pairs and
-    the conditional count per kind each cost about as much as the whole ties-per-person
-    GROUP BY, while the three flat reads together cost about one and a half of it."""
+    the conditional count per kind each add between half and one and a half of the whole
+    ties-per-person GROUP BY, while the three flat reads together cost about one and a half
+    of it."""
     people = people_in_scope(user, day, district_ids).annotate(
         district_or_zero=Coalesce("district_id", 0)  # pks start at 1: 0 is "no district"
     )
