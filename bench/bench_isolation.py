@@ -71,7 +71,8 @@ def main() -> None:
         access.forget(admin)  # every round pays for the user's scope, as a request would
         return isolation.analyse(admin, day)
 
-    # Same figures from both sides: people with >= 1 and with exactly 1 active tie.
+    # Same figures from both sides: people with >= 1 and with exactly 1 active tie, and the
+    # active ties of the listed people.
     result = analysis()
     counted = {person: n for person, n in anchor()}
     listed_ids = set(isolation.people_in_scope(admin, day).values_list("pk", flat=True))
@@ -80,10 +81,12 @@ def main() -> None:
     assert result.listed == len(listed_ids), (result.listed, len(listed_ids))
     assert result.listed - result.isolated == with_tie, (result.isolated, with_tie)
     assert result.fragile == fragile, (result.fragile, fragile)
+    ties = sum(counted.get(p, 0) for p in listed_ids)  # no pair is tied twice in the data
+    assert sum(result.by_kind.values()) == ties, (result.by_kind, ties)
     print(
         f"both sides agree: {result.listed:,} listed, {result.isolated:,} isolated, "
-        f"{result.fragile:,} fragile, {len(result.overloaded)} supporters over "
-        f"{isolation.DEFAULT_OVERLOAD} people"
+        f"{result.fragile:,} fragile, {ties:,} active ties, {len(result.overloaded)} "
+        f"supporters over {isolation.DEFAULT_OVERLOAD} people"
     )
 
     runs: dict[str, Callable[[], object]] = {"anchor": anchor, "analysis": analysis}
