@@ -136,6 +136,17 @@ def main() -> int:
             elapsed = safety_load.run_clients(
                 port, prepared, clients, seconds, outcome, threading.Event()
             )
+            # Anchors through the same server and client code: what a request costs with no
+            # work (the floor of Django + gunicorn + this client on this machine), and with
+            # only the log-in session and the caller's roles read.
+            anchors = [
+                ("GET /healthz (middleware, SELECT 1)", "/healthz", False),
+                ("GET /api/v1/me (session, roles)", "/api/v1/me", True),
+            ]
+            floors = [
+                (label, *safety_load.run_reads(port, prepared, clients, seconds, path, login))
+                for label, path, login in anchors
+            ]
         finally:
             server.stop()
         acked_rate = outcome.created / elapsed
@@ -147,11 +158,22 @@ def main() -> int:
             problems.append(f"{extra} stored updates were never acknowledged")
         latency = ", ".join(safety_load.iter_percentiles(outcome.latencies))
         print(
+            f"server: gunicorn {workers} workers x {threads} threads (gthread), keep-alive 30 s, "
+            f"on {os.cpu_count()} cores shared with the {clients} client threads and PostgreSQL"
+        )
+        print(
             f"HTTP safety updates (gunicorn {workers}x{threads} gthread, {clients} clients): "
             f"{outcome.created} stored in {elapsed:.1f} s = {acked_rate:8.1f} /s  ({latency}); "
             f"{outcome.replayed} deliberate re-sends answered 200, {outcome.retries} retries"
         )
         print(f"pgbench single-row INSERT ({clients} clients, -j 2):      {tps:8.1f} /s")
+        for label, answered, spent, latencies in floors:
+            rate = answered / spent
+            print(
+                f"anchor {label}: {rate:8.1f} /s ({rate / tps:.1%} of pgbench; updates are "
+                f"{acked_rate / rate:.0%} of it; "
+                f"{', '.join(safety_load.iter_percentiles(latencies))})"
+            )
         ratio = acked_rate / tps if tps else 0.0
         verdict = "meets" if ratio >= GOAL else "BELOW"
         print(f"ratio HTTP / pgbench: {ratio:.1%} ({verdict} the {GOAL:.0%} goal)")
