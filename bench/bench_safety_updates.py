@@ -5,8 +5,12 @@ exactly once (issue 7: at least 30% of pgbench's rate, zero duplicates, nothing 
 Field clients (threads) log in through the log-in page as synthetic welfare commissioners,
 keep their session and CSRF cookies and POST /api/v1/disaster/campaigns/{id}/updates with a
 fresh UUID key per update (5% are deliberately sent twice: the second must answer 200 and
-store nothing). The server is gunicorn (gthread) on the bench database; the people are
-bench/synthetic_care.py's, at a small scale by default.
+store nothing). The server is gunicorn (gthread, the configuration docs/operations.md
+recommends) on the bench database; the people are bench/synthetic_care.py's, at a small scale
+by default. Two anchors run through the same server and client code right after: GET /healthz
+(the whole middleware stack and one `SELECT 1`: the floor of a request on this machine) and
+GET /api/v1/me (only the log-in session, the user and their roles read), so the update rate
+can be read against what any request, and any authenticated request, costs here.
 
     createdb -h 127.0.0.1 -U postgres ainet_bench_safety      # once; created if missing
     .venv/bin/python bench/bench_safety_updates.py
