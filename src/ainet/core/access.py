@@ -9,17 +9,45 @@ nothing here: ainet's powers come only from role memberships.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from rules.predicates import Predicate
 
 from ainet.core.dates import today_tokyo
 from ainet.core.roles import DISTRICT_STAFF_ROLES, WARD_WIDE_ROLES, Role
 
 _CACHE_ATTR = "_ainet_access_cache"
+
+
+# SQL of the two queries every staff request makes (the user's memberships, the second-factor
+# check), compiled once per worker for each key that names all their inputs. Compiling costs
+# more than running them; the rows are read afresh on every request.
+_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_COMPILED_MAX = 2048
+
+
+def _rows(key: tuple[Any, ...], build: Callable[[], QuerySet[Any]]) -> list[tuple[Any, ...]]:
+    """The rows of `build()`'s query (a `values_list`), its SQL compiled once per `key`."""
+    from django.db import connection
+
+    key = (connection.alias, *key)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        try:
+            sql, params = build().query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        compiled = _COMPILED[key] = (sql, tuple(params))
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return list(cursor.fetchall())
 
 
 @dataclass
@@ -37,10 +65,14 @@ class _Scope:
 
         # One query: a row per (membership, district), the district NULL for none.
         memberships: dict[int, _Membership] = {}
-        for pk, role, municipality_id, district_id in (
-            RoleMembership.objects.filter(user_id=user.pk)
-            .active_on(today_tokyo())
-            .values_list("pk", "role", "municipality_id", "districts__id")
+        today = today_tokyo()
+        for pk, role, municipality_id, district_id in _rows(
+            ("memberships", user.pk, today),
+            lambda: (
+                RoleMembership.objects.filter(user_id=user.pk)
+                .active_on(today)
+                .values_list("pk", "role", "municipality_id", "districts__id")
+            ),
         ):
             m = memberships.setdefault(pk, _Membership(Role(role), municipality_id, set()))
             if district_id is not None:
@@ -254,17 +286,29 @@ def can(user: Any, capability: str, obj: Any = None) -> bool:
 def otp_required(user: Any) -> bool:
     """A second factor is needed when a role policy asks for it or the user enrolled one.
     Asked afresh on every call, in one query (it runs on every staff request)."""
+    from django.contrib.auth import get_user_model
     from django_otp import device_classes
 
     scope = _scope(user)
     if scope is None:
         return False
-    needed = Q(scope.otp_required_by_role())
-    for model in device_classes():  # a confirmed device of any kind django-otp knows
-        needed |= Q(Exists(model.objects.devices_for_user(user, confirmed=True)))
-    from django.contrib.auth import get_user_model
+    classes = tuple(device_classes())
 
-    return get_user_model()._default_manager.filter(needed, pk=user.pk).exists()
+    def query() -> QuerySet[Any]:
+        needed = Q(scope.otp_required_by_role())
+        for model in classes:  # a confirmed device of any kind django-otp knows
+            needed |= Q(Exists(model.objects.devices_for_user(user, confirmed=True)))
+        users = get_user_model()._default_manager.filter(needed, pk=user.pk)
+        return users.values_list("pk")[:1]
+
+    key = (
+        "otp",
+        user.pk,
+        tuple(sorted(scope.municipality_ids)),
+        tuple(sorted(scope.roles)),
+        classes,
+    )
+    return bool(_rows(key, query))
 
 
 def administered_municipality_ids(user: Any) -> frozenset[int]:
