@@ -5,8 +5,12 @@ exactly once (issue 7: at least 30% of pgbench's rate, zero duplicates, nothing 
 Field clients (threads) log in through the log-in page as synthetic welfare commissioners,
 keep their session and CSRF cookies and POST /api/v1/disaster/campaigns/{id}/updates with a
 fresh UUID key per update (5% are deliberately sent twice: the second must answer 200 and
-store nothing). The server is gunicorn (gthread) on the bench database; the people are
-bench/synthetic_care.py's, at a small scale by default.
+store nothing). The server is gunicorn (gthread, the configuration docs/operations.md
+recommends) on the bench database; the people are bench/synthetic_care.py's, at a small scale
+by default. Two anchors run through the same server and client code right after: GET /healthz
+(the whole middleware stack and one `SELECT 1`: the floor of a request on this machine) and
+GET /api/v1/me (only the log-in session, the user and their roles read), so the update rate
+can be read against what any request, and any authenticated request, costs here.
 
     createdb -h 127.0.0.1 -U postgres ainet_bench_safety      # once; created if missing
     .venv/bin/python bench/bench_safety_updates.py
@@ -136,6 +140,17 @@ def main() -> int:
             elapsed = safety_load.run_clients(
                 port, prepared, clients, seconds, outcome, threading.Event()
             )
+            # Anchors through the same server and client code: what a request costs with no
+            # work (the floor of Django + gunicorn + this client on this machine), and with
+            # only the log-in session and the caller's roles read.
+            anchors = [
+                ("GET /healthz (middleware, SELECT 1)", "/healthz", False),
+                ("GET /api/v1/me (session, roles)", "/api/v1/me", True),
+            ]
+            floors = [
+                (label, *safety_load.run_reads(port, prepared, clients, seconds, path, login))
+                for label, path, login in anchors
+            ]
         finally:
             server.stop()
         acked_rate = outcome.created / elapsed
@@ -147,11 +162,22 @@ def main() -> int:
             problems.append(f"{extra} stored updates were never acknowledged")
         latency = ", ".join(safety_load.iter_percentiles(outcome.latencies))
         print(
+            f"server: gunicorn {workers} workers x {threads} threads (gthread), keep-alive 30 s, "
+            f"on {os.cpu_count()} cores shared with the {clients} client threads and PostgreSQL"
+        )
+        print(
             f"HTTP safety updates (gunicorn {workers}x{threads} gthread, {clients} clients): "
             f"{outcome.created} stored in {elapsed:.1f} s = {acked_rate:8.1f} /s  ({latency}); "
             f"{outcome.replayed} deliberate re-sends answered 200, {outcome.retries} retries"
         )
         print(f"pgbench single-row INSERT ({clients} clients, -j 2):      {tps:8.1f} /s")
+        for label, answered, spent, latencies in floors:
+            rate = answered / spent
+            print(
+                f"anchor {label}: {rate:8.1f} /s ({rate / tps:.1%} of pgbench; updates are "
+                f"{acked_rate / rate:.0%} of it; "
+                f"{', '.join(safety_load.iter_percentiles(latencies))})"
+            )
         ratio = acked_rate / tps if tps else 0.0
         verdict = "meets" if ratio >= GOAL else "BELOW"
         print(f"ratio HTTP / pgbench: {ratio:.1%} ({verdict} the {GOAL:.0%} goal)")

@@ -395,6 +395,49 @@ def run_clients(
     return time.perf_counter() - started
 
 
+def run_reads(
+    port: int, prepared: dict[str, Any], clients: int, seconds: float, path: str, login: bool
+) -> tuple[int, float, list[float]]:
+    """An anchor for the update rate: `clients` threads GET `path` through the same server and
+    the same client code for `seconds` (logged in first when `login`). Returns the number of
+    200 answers, the wall time of the sending phase and the latencies."""
+    accounts = [a for a in prepared["accounts"] if a["people"]]
+    phones = [
+        FieldClient(port, accounts[n % len(accounts)]["username"], prepared["campaign"], [])
+        for n in range(clients)
+    ]
+    if login:
+        for phone in phones:
+            _with_retries(phone.login, None)
+    lock = threading.Lock()
+    answered: list[int] = [0]
+    latencies: list[float] = []
+    started = time.perf_counter()
+    deadline = started + seconds
+
+    def work(phone: FieldClient) -> None:
+        ok, mine = 0, []
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            try:
+                status, _body = phone._request("GET", path)
+            except (OSError, http.client.HTTPException):
+                continue
+            mine.append(time.perf_counter() - t0)
+            ok += status == 200
+        phone.close()
+        with lock:
+            answered[0] += ok
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(p,), daemon=True) for p in phones]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answered[0], time.perf_counter() - started, latencies
+
+
 def _with_retries(fn: Any, stop: threading.Event | None, attempts: int = 600) -> None:
     for _ in range(attempts):
         try:

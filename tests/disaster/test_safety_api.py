@@ -184,3 +184,34 @@ def test_disaster_mode_reads_through_the_api_are_audited(world: World) -> None:
     assert [r["id"] for r in client.get(people).json()] == [hidden.pk]
     event = AuditEvent.objects.filter(details__disaster_mode=True).get()
     assert event.details["people"] == [hidden.pk]
+
+
+def test_a_second_factor_asked_for_between_two_updates_refuses_the_next(world: World) -> None:
+    """The second-factor check's SQL is compiled once per worker; its rows are read on every
+    request, so a policy or an enrolled device counts from the next request on."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from ainet.core.models import RolePolicy
+    from ainet.core.roles import Role
+
+    campaign, person = make_campaign(world), make_person(world)
+    client = world.client_for("minsei")
+    assert post(client, campaign, body(person.pk)).status_code == 201
+    policy = RolePolicy.objects.create(
+        municipality=world.ward, role=Role.MINSEI_IIN, require_otp=True
+    )
+    assert post(client, campaign, body(person.pk)).status_code == 401
+    policy.delete()
+    assert post(client, campaign, body(person.pk)).status_code == 201
+    TOTPDevice.objects.create(user=world.users["minsei"], name="phone", confirmed=True)
+    assert post(client, campaign, body(person.pk)).status_code == 401
+    assert SafetyUpdate.objects.filter(person=person).count() == 2
+
+
+def test_a_district_taken_away_between_two_updates_refuses_the_next(world: World) -> None:
+    campaign, person = make_campaign(world), make_person(world)
+    client = world.client_for("minsei")
+    assert post(client, campaign, body(person.pk)).status_code == 201
+    world.users["minsei"].memberships.get().districts.set([world.district_b])
+    assert post(client, campaign, body(person.pk)).status_code == 404
+    assert SafetyUpdate.objects.filter(person=person).count() == 1

@@ -23,6 +23,7 @@ from tests.disaster.safety_people import (
     declare_disaster,
     make_campaign,
     make_person,
+    sign_agreement,
     tie_volunteer,
 )
 
@@ -316,3 +317,109 @@ def test_concurrent_updates_to_one_person_all_stay_and_the_newest_is_latest(
     latest = SafetyLatest.objects.get(campaign=campaign, person=person)
     assert latest.update_count == len(keys)
     assert latest.update.idempotency_key == keys[-1]
+
+
+def _in_campaign_uncompiled(user: object, campaign: SafetyCampaign, person_id: int) -> object:
+    row = safety.campaign_people(user, campaign).filter(pk=person_id).values_list("unlocked")
+    found = row.first()
+    return None if found is None else bool(found[0])
+
+
+def test_the_compiled_campaign_check_agrees_with_campaign_people_for_every_persona(
+    world: World,
+) -> None:
+    """`_in_campaign` reuses SQL compiled for an equal `access.person_q_key`; for every
+    persona, person and state (normal times, disaster mode, an agreement, a tie) it must
+    decide exactly as the `campaign_people` queryset does."""
+    campaign = make_campaign(world)
+    people = [
+        make_person(world),
+        make_person(world, basis=Basis.WARD_ONLY),
+        make_person(world, basis=Basis.HAND_RAISED),
+        make_person(world, world.district_b),
+        make_person(world, world.district_b, basis=Basis.WARD_ONLY),
+    ]
+    tie_volunteer(world, people[1])
+    personas = [p for p in world.users if p != "anonymous"]
+
+    def check() -> None:
+        for persona in personas:
+            user = world.users[persona]
+            for person in people:
+                access.forget(user)
+                expected = _in_campaign_uncompiled(user, campaign, person.pk)
+                access.forget(user)
+                assert safety._in_campaign(user, campaign, person.pk) == expected, (
+                    persona,
+                    person.pk,
+                )
+
+    check()
+    declaration = declare_disaster(world, [world.district_a])
+    sign_agreement(world)
+    check()
+    assert safety._in_campaign(world.users["minsei"], campaign, people[1].pk) is True
+    declaration.ended_at = timezone.now()
+    declaration.save()
+    check()
+
+
+def test_a_lost_district_is_refused_on_the_next_request_though_the_sql_was_compiled(
+    world: World,
+) -> None:
+    campaign, person = make_campaign(world), make_person(world)
+    minsei = world.users["minsei"]
+    assert record(world, campaign, person.pk).created
+    membership = minsei.memberships.get()
+    membership.districts.set([world.district_b])
+    access.forget(minsei)  # the next request
+    with pytest.raises(safety.SafetyError) as error:
+        record(world, campaign, person.pk)
+    assert error.value.status == 404
+    assert SafetyUpdate.objects.filter(person=person).count() == 1
+
+
+def test_the_end_of_disaster_mode_ends_unlocked_updates_on_the_next_request(world: World) -> None:
+    campaign = make_campaign(world)
+    hidden = make_person(world, basis=Basis.WARD_ONLY)
+    declaration = declare_disaster(world, [world.district_a])
+    access.forget(world.users["minsei"])
+    assert record(world, campaign, hidden.pk).created
+    declaration.ended_at = timezone.now()
+    declaration.save()
+    access.forget(world.users["minsei"])
+    with pytest.raises(safety.SafetyError):
+        record(world, campaign, hidden.pk)
+
+
+def test_an_unlocked_update_is_stored_only_with_its_audit_event(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit event of a disaster-mode update is written in the update's transaction: if it
+    fails, nothing of the update stays."""
+    campaign = make_campaign(world)
+    hidden = make_person(world, basis=Basis.WARD_ONLY)
+    declare_disaster(world, [world.district_a])
+    access.forget(world.users["minsei"])
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("audit store down")
+
+    monkeypatch.setattr(safety, "audit_unlocks", broken)
+    with pytest.raises(RuntimeError):
+        record(world, campaign, hidden.pk)
+    assert not SafetyUpdate.objects.filter(person=hidden).exists()
+    assert not SafetyLatest.objects.filter(person=hidden).exists()
+
+
+def test_the_one_statement_write_stores_the_update_and_its_latest_status(world: World) -> None:
+    """On PostgreSQL an update without an audit event is one statement (insert + latest
+    upsert); a replay of its key adds nothing to either table."""
+    campaign, person = make_campaign(world), make_person(world)
+    k = key()
+    first = record(world, campaign, person.pk, key=k)
+    again = record(world, campaign, person.pk, key=k)
+    assert first.created and not again.created and again.update.pk == first.update.pk
+    latest = SafetyLatest.objects.get(campaign=campaign, person=person)
+    assert (latest.update_id, latest.update_count) == (first.update.pk, 1)
+    assert SafetyUpdate.objects.filter(campaign=campaign).count() == 1

@@ -9,11 +9,13 @@ nothing here: ainet's powers come only from role memberships.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from rules.predicates import Predicate
 
 from ainet.core.dates import today_tokyo
@@ -22,35 +24,74 @@ from ainet.core.roles import DISTRICT_STAFF_ROLES, WARD_WIDE_ROLES, Role
 _CACHE_ATTR = "_ainet_access_cache"
 
 
+# SQL of the two queries every staff request makes (the user's memberships, the second-factor
+# check), compiled once per worker for each key that names all their inputs. Compiling costs
+# more than running them; the rows are read afresh on every request.
+_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
+_COMPILED_MAX = 2048
+
+
+def _rows(key: tuple[Any, ...], build: Callable[[], QuerySet[Any]]) -> list[tuple[Any, ...]]:
+    """The rows of `build()`'s query (a `values_list`), its SQL compiled once per `key`."""
+    from django.db import connection
+
+    key = (connection.alias, *key)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        try:
+            sql, params = build().query.sql_with_params()
+        except EmptyResultSet:
+            return []
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        compiled = _COMPILED[key] = (sql, tuple(params))
+    with connection.cursor() as cursor:
+        cursor.execute(*compiled)
+        return list(cursor.fetchall())
+
+
+@dataclass
+class _Membership:
+    role: Role
+    municipality_id: int
+    district_ids: set[int]
+
+
 class _Scope:
     """What one user's active memberships add up to, computed once per request."""
 
     def __init__(self, user: Any) -> None:
-        from ainet.core.models import District, RoleMembership
+        from ainet.core.models import RoleMembership
 
-        memberships = list(
-            RoleMembership.objects.filter(user_id=user.pk)
-            .active_on(today_tokyo())
-            .prefetch_related("districts")
-        )
-        self.roles = frozenset(Role(m.role) for m in memberships)
-        self.municipality_ids = frozenset(m.municipality_id for m in memberships)
-        staff = [m for m in memberships if m.role in DISTRICT_STAFF_ROLES]
+        # One query: a row per (membership, district), the district NULL for none.
+        memberships: dict[int, _Membership] = {}
+        today = today_tokyo()
+        for pk, role, municipality_id, district_id in _rows(
+            ("memberships", user.pk, today),
+            lambda: (
+                RoleMembership.objects.filter(user_id=user.pk)
+                .active_on(today)
+                .values_list("pk", "role", "municipality_id", "districts__id")
+            ),
+        ):
+            m = memberships.setdefault(pk, _Membership(Role(role), municipality_id, set()))
+            if district_id is not None:
+                m.district_ids.add(district_id)
+        self.roles = frozenset(m.role for m in memberships.values())
+        self.municipality_ids = frozenset(m.municipality_id for m in memberships.values())
+        staff = [m for m in memberships.values() if m.role in DISTRICT_STAFF_ROLES]
         ward_wide = {m.municipality_id for m in staff if m.role in WARD_WIDE_ROLES}
-        district_ids = {d.pk for m in staff for d in m.districts.all()}
-        if ward_wide:
-            district_ids |= set(
-                District.objects.filter(municipality_id__in=ward_wide).values_list("pk", flat=True)
-            )
+        district_ids = {d for m in staff for d in m.district_ids}
+        for municipality_id in ward_wide:
+            district_ids |= self._ward_district_ids(municipality_id)
         self.district_ids = frozenset(district_ids)
         by_role: dict[Role, set[int]] = {}
-        for m in memberships:
-            role = Role(m.role)
-            ids = by_role.setdefault(role, set())
-            if role in WARD_WIDE_ROLES:
+        for m in memberships.values():
+            ids = by_role.setdefault(m.role, set())
+            if m.role in WARD_WIDE_ROLES:
                 ids |= self._ward_district_ids(m.municipality_id)
             else:
-                ids |= {d.pk for d in m.districts.all()}
+                ids |= m.district_ids
         self.districts_by_role = {role: frozenset(ids) for role, ids in by_role.items()}
         self.ward_wide_municipality_ids = frozenset(ward_wide)
 
@@ -83,15 +124,17 @@ class _Scope:
             ids |= declared or set(self._ward_district_ids(declaration.municipality_id))
         return frozenset(ids)
 
-    @cached_property
-    def otp_required_by_role(self) -> bool:
+    def otp_required_by_role(self) -> Exists:
+        """A role policy of the user's municipalities and roles asks for a second factor."""
         from ainet.core.models import RolePolicy
 
-        return RolePolicy.objects.filter(
-            require_otp=True,
-            municipality_id__in=self.municipality_ids,
-            role__in=self.roles,
-        ).exists()
+        return Exists(
+            RolePolicy.objects.filter(
+                require_otp=True,
+                municipality_id__in=sorted(self.municipality_ids),
+                role__in=sorted(self.roles),
+            )
+        )
 
 
 def _scope(user: Any) -> _Scope | None:
@@ -241,13 +284,31 @@ def can(user: Any, capability: str, obj: Any = None) -> bool:
 
 
 def otp_required(user: Any) -> bool:
-    """A second factor is needed when a role policy asks for it or the user enrolled one."""
-    from django_otp import user_has_device
+    """A second factor is needed when a role policy asks for it or the user enrolled one.
+    Asked afresh on every call, in one query (it runs on every staff request)."""
+    from django.contrib.auth import get_user_model
+    from django_otp import device_classes
 
     scope = _scope(user)
     if scope is None:
         return False
-    return scope.otp_required_by_role or bool(user_has_device(user, confirmed=True))
+    classes = tuple(device_classes())
+
+    def query() -> QuerySet[Any]:
+        needed = Q(scope.otp_required_by_role())
+        for model in classes:  # a confirmed device of any kind django-otp knows
+            needed |= Q(Exists(model.objects.devices_for_user(user, confirmed=True)))
+        users = get_user_model()._default_manager.filter(needed, pk=user.pk)
+        return users.values_list("pk")[:1]
+
+    key = (
+        "otp",
+        user.pk,
+        tuple(sorted(scope.municipality_ids)),
+        tuple(sorted(scope.roles)),
+        classes,
+    )
+    return bool(_rows(key, query))
 
 
 def administered_municipality_ids(user: Any) -> frozenset[int]:
@@ -418,6 +479,27 @@ def person_q(user: Any, prefix: str = "", *, disaster_unlocks: bool = True) -> Q
         if disaster_unlocks:
             q |= _role_person_q(user, scope, role, prefix, disaster=True)
     return q
+
+
+def person_q_key(user: Any) -> tuple[Any, ...]:
+    """Everything `person_q(user, …)` (and `person_normal_q`) reads besides its arguments, as
+    read for this request. Equal keys give the same condition, so a hot path may reuse the
+    SQL it compiled for an equal key — the rows are still decided by the database on every
+    request. Keep in step with `_role_person_q` (tests/disaster/test_safety_service.py
+    checks that the compiled safety check agrees with the queryset for every persona)."""
+    scope = _scope(user)
+    if scope is None:
+        return ()
+    widened = scope.roles & {Role.MINSEI_IIN, Role.ASSOCIATION_MANAGER}
+    return (
+        user.pk,
+        today_tokyo(),
+        scope.roles,
+        tuple(sorted(scope.districts_by_role.items())),
+        scope.ward_wide_municipality_ids,
+        scope.disaster_district_ids if widened else None,
+        _has_information_agreement(user) if Role.ASSOCIATION_MANAGER in scope.roles else None,
+    )
 
 
 def person_access(user: Any, person: Any) -> PersonAccess | None:

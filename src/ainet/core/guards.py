@@ -21,7 +21,8 @@ View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 def needs_second_factor(request: HttpRequest) -> bool:
     user = request.user
     is_verified: Callable[[], bool] | None = getattr(user, "is_verified", None)
-    return access.otp_required(user) and not (is_verified and is_verified())
+    # A verified session needs nothing more (and costs no query to tell).
+    return not (is_verified and is_verified()) and access.otp_required(user)
 
 
 def second_factor_redirect(request: HttpRequest) -> HttpResponseRedirect:

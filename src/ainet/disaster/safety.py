@@ -24,9 +24,9 @@ import datetime
 import re
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import EmptyResultSet, PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Value
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -160,15 +160,15 @@ def campaign_district_ids(campaign: SafetyCampaign) -> frozenset[int] | None:
 def campaign_people(user: Any, campaign: SafetyCampaign) -> PersonQuerySet:
     """The campaign's people this user may see, each annotated with `unlocked`: visible only
     because of disaster mode (a read to audit as an unlock)."""
-    return (
-        Person.objects.for_user(user)
-        .filter(in_campaign_q(campaign))
-        .annotate(
-            unlocked=ExpressionWrapper(
-                ~access.person_q(user, disaster_unlocks=False), output_field=BooleanField()
-            )
+    if access.disaster_unlocks_possible(user):
+        unlocked: Any = ExpressionWrapper(
+            ~access.person_q(user, disaster_unlocks=False), output_field=BooleanField()
         )
-    )
+    else:
+        # No declaration in force widens this user's view: everyone visible is visible in
+        # normal times (and the second, costly condition need not be built).
+        unlocked = Value(False, output_field=BooleanField())
+    return Person.objects.for_user(user).filter(in_campaign_q(campaign)).annotate(unlocked=unlocked)
 
 
 def audit_unlocks(
@@ -193,6 +193,42 @@ def audit_unlocks(
 
 
 # --- Recording an update -----------------------------------------------------------------
+
+
+# Compiled SQL of `_in_campaign`, per worker: (SQL, parameters, index of the person's id).
+_COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], int]] = {}
+_COMPILED_MAX = 512
+# Stands for the person's id while compiling; no row has a negative id.
+_SENTINEL = -7_355_608_131
+
+
+def _in_campaign(actor: Any, campaign: SafetyCampaign, person_id: int) -> bool | None:
+    """Whether `actor` sees this person among the campaign's people: None not, else whether
+    only disaster mode makes them visible (an unlock). The same query as `campaign_people`,
+    decided by the database on every call; building and compiling its condition is what
+    costs (milliseconds, more than the query), so the SQL is compiled once per worker for
+    each `access.person_q_key` and campaign, and run with this person's id."""
+    key = (connection.alias, access.person_q_key(actor), campaign.pk, campaign.municipality_id)
+    compiled = _COMPILED.get(key)
+    if compiled is None:
+        people: Any = campaign_people(actor, campaign)
+        query = people.filter(pk=_SENTINEL).values_list("unlocked")[:1]
+        try:
+            sql, params = query.query.sql_with_params()
+        except EmptyResultSet:  # a condition nothing matches: the user sees no one
+            return None
+        where = [n for n, value in enumerate(params) if value == _SENTINEL]
+        if len(where) != 1:  # cannot tell which parameter is the person: do not reuse it
+            found = people.filter(pk=person_id).values_list("unlocked").first()
+            return None if found is None else bool(found[0])
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
+        compiled = _COMPILED[key] = (sql, tuple(params), where[0])
+    sql, params, at = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params[:at], person_id, *params[at + 1 :]])
+        row = cursor.fetchone()
+    return None if row is None else bool(row[0])
 
 
 def _same_content(
@@ -324,8 +360,7 @@ def record_update(
                 gettext_lazy("This campaign is closed; updates are no longer accepted."),
             )
         )
-    found: Any = campaign_people(actor, campaign).filter(pk=person_id)
-    found = found.values_list("pk", "unlocked").first()
+    found = _in_campaign(actor, campaign, person_id)
     if found is None:
         if Person.objects.for_user(actor).filter(pk=person_id).exists():
             return replay_or(
@@ -340,7 +375,7 @@ def record_update(
                 404, "person_not_found", gettext_lazy("No such person among the people you see.")
             )
         )
-    _pk, unlocked = found
+    unlocked = found
 
     update = SafetyUpdate(
         campaign=campaign,
@@ -353,16 +388,26 @@ def record_update(
         recorded_by=actor,
         received_at=timezone.now(),
     )
+
+    def taken() -> Recorded:
+        # The key is taken: a replay, or a racing request with this key that committed
+        # first (ON CONFLICT waited for it). Either way the stored row is the answer.
+        stored = SafetyUpdate.objects.filter(campaign=campaign, idempotency_key=key).first()
+        if stored is None:
+            raise IntegrityError("idempotency key conflict without a stored row")
+        return _replay(stored, *content)
+
+    if connection.vendor == "postgresql" and not unlocked:
+        # Nothing to audit: one statement stores the update and its latest status.
+        if not _insert_and_advance(update):
+            return taken()
+        return Recorded(update, created=True)
     with transaction.atomic():
         if not _insert_once(update):
-            # The key is taken: a replay, or a racing request with this key that committed
-            # first (ON CONFLICT waited for it). Either way the stored row is the answer.
-            stored = SafetyUpdate.objects.filter(campaign=campaign, idempotency_key=key).first()
-            if stored is None:
-                raise IntegrityError("idempotency key conflict without a stored row")
-            return _replay(stored, *content)
+            return taken()
         _advance_latest(update)
         if unlocked:
+            # In the same transaction: the update is stored only with its audit event.
             audit_unlocks(actor, campaign, [person_id], what="safety_update", request=request)
     return Recorded(update, created=True)
 
@@ -373,12 +418,14 @@ def _columns(model: type[Any], names: list[str]) -> tuple[str, list[str]]:
     return quote(meta.db_table), [quote(meta.get_field(n).column) for n in names]
 
 
-def _insert_once(update: SafetyUpdate) -> bool:
-    """INSERT … ON CONFLICT (campaign, key) DO NOTHING RETURNING id, in one statement
-    (PostgreSQL; SQLite ≥ 3.35). False: the key was already stored."""
-    names = ["campaign", "person", "idempotency_key", "status", "evacuated_to", "note"]
-    names += ["observed_at", "recorded_by", "received_at"]
-    table, columns = _columns(SafetyUpdate, names)
+_UPDATE_COLUMNS = ["campaign", "person", "idempotency_key", "status", "evacuated_to", "note"]
+_UPDATE_COLUMNS += ["observed_at", "recorded_by", "received_at"]
+
+
+def _insert_sql(update: SafetyUpdate) -> tuple[str, list[Any]]:
+    """INSERT … ON CONFLICT (campaign, key) DO NOTHING RETURNING (the columns of
+    `_returned_columns`), with its parameters."""
+    table, columns = _columns(SafetyUpdate, _UPDATE_COLUMNS)
     ops = connection.ops
     values: list[Any] = [
         update.campaign_id,
@@ -393,25 +440,26 @@ def _insert_once(update: SafetyUpdate) -> bool:
     ]
     # Identifiers come from the model's meta (quoted); every value is a parameter.
     placeholders = ", ".join(["%s"] * len(values))
+    returning = ", ".join(_returned_columns())
     sql = (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT ({columns[0]}, {columns[2]}) DO NOTHING RETURNING {ops.quote_name('id')}"
+        f"ON CONFLICT ({columns[0]}, {columns[2]}) DO NOTHING RETURNING {returning}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    update.pk = row[0]
-    update._state.adding = False
-    update._state.db = connection.alias
-    return True
+    return sql, values
 
 
-def _advance_latest(update: SafetyUpdate) -> None:
-    """One upsert: insert the person's latest row, or — under the row lock ON CONFLICT takes —
-    count the update and make it the latest if it is newer by (observed_at, id). The SET
-    expressions all see the row as it was, so each CASE compares with the old latest."""
+def _returned_columns() -> list[str]:
+    """What the insert returns, in the order of the latest-status row's columns."""
+    names = ["campaign", "person", "id", "status", "evacuated_to", "observed_at"]
+    return _columns(SafetyUpdate, names)[1]
+
+
+def _latest_sql(source: str) -> str:
+    """One upsert of the person's latest row from `source` (`VALUES (…)` or a SELECT of the
+    update's id, campaign, person, status, evacuated_to, observed_at): insert it, or — under
+    the row lock ON CONFLICT takes — count the update and make it the latest if it is newer by
+    (observed_at, id). The SET expressions all see the row as it was, so each CASE compares
+    with the old latest."""
     names = ["campaign", "person", "update", "status", "evacuated_to", "observed_at"]
     names += ["update_count"]
     table, c = _columns(SafetyLatest, names)
@@ -424,11 +472,35 @@ def _advance_latest(update: SafetyUpdate) -> None:
         f"{col} = CASE WHEN {newer} THEN excluded.{col} ELSE {table}.{col} END"
         for col in (upd, status, where, observed)
     )
-    # Identifiers come from the model's meta (quoted); every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} ({', '.join(c)}) VALUES (%s, %s, %s, %s, %s, %s, 1) "  # noqa: S608
+    # Identifiers come from the model's meta (quoted); values come from `source`.
+    return (
+        f"INSERT INTO {table} ({', '.join(c)}) {source} "
         f"ON CONFLICT ({campaign}, {person}) DO UPDATE SET {count} = {table}.{count} + 1, {take}"
     )
+
+
+def _stored(update: SafetyUpdate, row_id: int) -> None:
+    update.pk = row_id
+    update._state.adding = False
+    update._state.db = connection.alias
+
+
+def _insert_once(update: SafetyUpdate) -> bool:
+    """INSERT … ON CONFLICT (campaign, key) DO NOTHING RETURNING id, in one statement
+    (PostgreSQL; SQLite ≥ 3.35). False: the key was already stored."""
+    sql, values = _insert_sql(update)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    _stored(update, row[2])
+    return True
+
+
+def _advance_latest(update: SafetyUpdate) -> None:
+    """The latest-status upsert for a stored update (see `_latest_sql`)."""
+    sql = _latest_sql("VALUES (%s, %s, %s, %s, %s, %s, 1)")
     values: list[Any] = [
         update.campaign_id,
         update.person_id,
@@ -439,6 +511,28 @@ def _advance_latest(update: SafetyUpdate) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+
+
+def _insert_and_advance(update: SafetyUpdate) -> bool:
+    """PostgreSQL: the insert and the latest-status upsert as ONE statement (a data-modifying
+    WITH), so outside a transaction block it is one round trip that commits both or neither
+    before it answers. The upsert reads the inserted row from the WITH, so a key that was
+    taken (no row) changes nothing. False: the key was already stored."""
+    insert, values = _insert_sql(update)
+    columns = _returned_columns()
+    # Identifiers come from the model's meta (quoted); every value is a parameter of `insert`.
+    select = f"SELECT {', '.join(columns)}, 1 FROM inserted"  # noqa: S608
+    sql = (
+        f"WITH inserted AS ({insert}), latest AS ({_latest_sql(select)}) "  # noqa: S608
+        f"SELECT {columns[2]} FROM inserted"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    _stored(update, row[0])
+    return True
 
 
 def status_counts(latest_rows: list[SafetyLatest], people_total: int) -> list[tuple[str, str, int]]:
