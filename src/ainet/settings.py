@@ -164,6 +164,42 @@ def database_settings() -> dict[str, Any]:
 
 DATABASES = {"default": database_settings()}
 
+
+def cache_settings() -> dict[str, Any]:
+    """The default cache is Django's per-process local memory. The "ratelimit" cache counts
+    public form posts (core/ratelimit.py) and must be shared by every web process, so it is the
+    database by default (table `ainet_ratelimit`, created after `migrate`): no extra service,
+    and gunicorn's workers see the same counts. AINET_RATELIMIT_CACHE=locmem keeps it in memory
+    (one process only); a redis:// URL uses Redis (needs the `redis` package)."""
+    store = env_str("AINET_RATELIMIT_CACHE", "database")
+    ratelimit: dict[str, Any]
+    if store == "database":
+        ratelimit = {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "ainet_ratelimit",
+            # Culling would forget the counts of busy addresses; keep many.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    elif store == "locmem":
+        ratelimit = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "ainet-ratelimit",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    elif store.startswith(("redis://", "rediss://", "unix://")):
+        ratelimit = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": store}
+    else:
+        raise ImproperlyConfigured(
+            f"AINET_RATELIMIT_CACHE must be database, locmem or a redis:// URL, not {store!r}"
+        )
+    return {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "ratelimit": ratelimit,
+    }
+
+
+CACHES = cache_settings()
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -271,6 +307,19 @@ AINET_DEMO_PASSWORD = env_str("AINET_DEMO_PASSWORD", "ainet-demo")
 AINET_SITE_NAME = env_str("AINET_SITE_NAME", "ainet")
 # Concern reports filed anonymously (public form, API) allowed per client address and hour.
 AINET_PUBLIC_CONCERNS_PER_HOUR = env_int("AINET_PUBLIC_CONCERNS_PER_HOUR", 5)
+# Posts to the public (no log-in) forms allowed per client address and form in a fixed window
+# (core/ratelimit.py); 0 turns a form's limit off. Further posts get 429 and change nothing.
+AINET_PUBLIC_POST_WINDOW_SECONDS = env_int("AINET_PUBLIC_POST_WINDOW_SECONDS", 3600)
+AINET_PUBLIC_POST_LIMITS = {
+    "concern": env_int("AINET_PUBLIC_POSTS_CONCERN", 10),
+    "volunteer": env_int("AINET_PUBLIC_POSTS_VOLUNTEER", 10),
+    # A group saves its draft, attaches and removes files: many posts for one application.
+    "grant": env_int("AINET_PUBLIC_POSTS_GRANT", 60),
+    "event": env_int("AINET_PUBLIC_POSTS_EVENT", 10),
+}
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0 (the default):
+# the header is ignored and REMOTE_ADDR is the client (a visitor could forge the header).
+AINET_TRUSTED_PROXIES = env_int("AINET_TRUSTED_PROXIES", 0)
 # The ward the public pages show and the public concern form files into (団体コード); empty:
 # the demo ward (public pages) or the first one.
 AINET_PUBLIC_MUNICIPALITY = env_str("AINET_PUBLIC_MUNICIPALITY", "")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
 
 import polib
@@ -17,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 SOURCE_DIR = Path(settings.BASE_DIR)  # src/ainet
@@ -35,6 +37,22 @@ PUBLIC_SOURCES = (
     "public/opendata_views.py",
     "public/services.py",
     "facilities/mapdata.py",
+    # The public forms other apps serve: report a concern, register as a volunteer.
+    "care/templates/care/concern_public_",
+    "volunteers/templates/volunteers/public_",
+    "volunteers/templates/volunteers/widgets/",
+)
+# The public forms' pages, as (URL name, POST data or None): their field labels, help texts,
+# choices and errors come from forms and models that staff pages share, so the strings they
+# show are found by rendering the pages (see rendered_public_msgids).
+PUBLIC_FORM_PAGES: tuple[tuple[str, dict[str, str] | None], ...] = (
+    ("care_public:concern_report", None),
+    ("care_public:concern_report", {"noticed": "", "where": "", "urgency": "x", "town": "0"}),
+    ("care_public:concern_received", None),
+    ("volunteers_public:register", None),
+    ("volunteers_public:register", {"name": "", "email": "x", "contact_consent": ""}),
+    ("volunteers_public:register", {"name": "a", "town": "0", "contact_consent": "on"}),
+    ("volunteers_public:thanks", None),
 )
 # The extensions makemessages reads for the "django" domain.
 EXTRACTED_SUFFIXES = {".py", ".html", ".txt"}
@@ -306,3 +324,89 @@ def test_an_unknown_language_code_falls_back_without_error() -> None:
         page = Client().get("/", {"lang": code}, HTTP_COOKIE=f"ainet_language={code[:50]}")
         assert page.status_code == 200
         assert '<html lang="ja">' in page.text
+
+
+class _Texts(HTMLParser):
+    """The text of a page, node by node (a label's ":" left off)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: set[str] = set()
+
+    def handle_data(self, data: str) -> None:
+        text = " ".join(data.split()).removesuffix(":").strip()
+        if text:
+            self.texts.add(text)
+
+
+def rendered_public_msgids() -> set[str]:
+    """The msgids the public forms show, found in their English pages (English msgstrs are
+    the msgids)."""
+    from tests.volunteers.url_rules import skill
+
+    msgids = {e.msgid for e in live_entries(polib.pofile(str(po_path("ja")))) if e.msgid}
+    from ainet.core.models import Municipality
+
+    world_ward = Municipality.objects.order_by("code").first()
+    assert world_ward is not None
+    found: set[str] = set()
+    for name, data in PUBLIC_FORM_PAGES:
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        url = reverse(name)
+        response = client.post(url, data) if data is not None else client.get(url)
+        assert response.status_code in {200, 400}, (name, response.status_code)
+        parser = _Texts()
+        # The language switch names each language in itself; those are not this page's words.
+        page = re.sub(
+            r'<form class="language-switch".*?</form>', "", response.content.decode(), flags=re.S
+        )
+        parser.feed(page)
+        found |= parser.texts & msgids
+    assert skill  # the volunteer form needs the ward's skills, made by the world fixture
+    return found
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", PUBLIC_CATALOGUES)
+def test_public_forms_are_translated_in_every_public_language(world: object, language: str) -> None:
+    wanted = rendered_public_msgids()
+    assert {"What did you notice?", "Phone", "Urgent (today)", "Monday"} <= wanted
+    entries = {e.msgid: e for e in live_entries(polib.pofile(str(po_path(language))))}
+    untranslated = sorted(m for m in wanted if not (m in entries and entries[m].msgstr))
+    assert not untranslated, f"untranslated public form strings in {language}: {untranslated}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("accept", "html_lang", "concern", "volunteer"),
+    [
+        ("ja", "ja", "ご近所", "ボランティア"),
+        ("en", "en", "neighbour you are worried about", "Register as a volunteer"),
+        ("zh-CN", "zh-Hans", "邻居", "志愿者"),
+        ("ko", "ko", "이웃", "자원봉사"),
+        ("pt-BR", "pt-BR", "vizinho", "voluntári"),
+        ("fil-PH", "tl", "kapitbahay", "boluntaryo"),
+        ("vi", "vi", "hàng xóm", "tình nguyện"),
+    ],
+)
+def test_the_public_forms_follow_accept_language(
+    world: object, accept: str, html_lang: str, concern: str, volunteer: str
+) -> None:
+    for url, text in (
+        (reverse("care_public:concern_report"), concern),
+        (reverse("volunteers_public:register"), volunteer),
+    ):
+        page = Client().get(url, HTTP_ACCEPT_LANGUAGE=accept)
+        assert page.status_code == 200
+        assert f'<html lang="{html_lang}">' in page.text
+        assert text in page.text, (url, accept)
+        # The public language switch, offering every public language.
+        assert 'value="ko"' in page.text and 'value="ja-easy"' in page.text
+
+
+@pytest.mark.django_db
+def test_the_public_forms_in_easy_japanese_show_furigana(world: object) -> None:
+    for url in (reverse("care_public:concern_report"), reverse("volunteers_public:register")):
+        page = Client().get(url, {"lang": "ja-easy"})
+        assert '<html lang="ja">' in page.text
+        assert "<ruby>" in page.text and "《" not in page.text

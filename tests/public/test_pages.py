@@ -33,7 +33,7 @@ def test_links_to_other_capabilities_appear_only_when_they_exist(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = world.client_for("anonymous").get("/")
-    links = views._links()
+    links = views.public_links()
     for key in ("grants", "volunteers"):
         if links[key]:
             assert links[key] in page.text

@@ -27,7 +27,7 @@ from ainet.care.concern_forms import (
     StaffConcernForm,
 )
 from ainet.care.models import ConcernReport, Person, ReportStatus
-from ainet.core import access
+from ainet.core import access, ratelimit
 from ainet.core.guards import staff_view
 from ainet.core.models import District, Municipality
 
@@ -65,6 +65,7 @@ def _client_ip(request: HttpRequest) -> str | None:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit_posts("concern")
 def public_report(request: HttpRequest) -> HttpResponse:
     municipality = public_municipality()
     form = PublicConcernForm(request.POST or None, municipality=municipality)
@@ -79,11 +80,10 @@ def public_report(request: HttpRequest) -> HttpResponse:
                     None, municipality, form.concern_input(), request=request
                 )
             except concerns.RateLimited:
-                return render(
-                    request,
-                    "care/concern_public_limited.html",
-                    {"municipality": municipality},
-                    status=429,
+                # The hourly limit on stored reports (counted in the audit log): the same page
+                # as the limit on posts, which says to try again within the hour.
+                return ratelimit.limited_response(
+                    request, "concern", ratelimit.Decision(allowed=False, retry_after=3600)
                 )
             except ValidationError as exc:
                 form.add_error(None, exc)

@@ -8,6 +8,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from ainet.core import authentication
+        from django.db.models.signals import post_migrate
+
+        from ainet.core import authentication, ratelimit
 
         authentication.connect_signals()
+        # The counts of public form posts live in a database cache table (settings.CACHES).
+        post_migrate.connect(ratelimit.create_cache_table, sender=self)

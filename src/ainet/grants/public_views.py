@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ainet.core import ratelimit
 from ainet.core.dates import today_tokyo
 from ainet.grants import services
 from ainet.grants.forms import (
@@ -110,6 +111,7 @@ def _form_page(
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit_posts("grant")
 def apply(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _published_round(pk)
     if not round_.is_open_on(today_tokyo()):
@@ -162,6 +164,7 @@ def _by_token(token: str) -> Application:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit_posts("grant")
 def application(request: HttpRequest, token: str) -> HttpResponse:
     app = _by_token(token)
     round_ = app.round
@@ -219,6 +222,7 @@ def application(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@ratelimit.limit_posts("grant")
 def attachment_add(request: HttpRequest, token: str) -> HttpResponse:
     app = _by_token(token)
     form = AttachmentForm(request.POST, request.FILES)
@@ -243,6 +247,7 @@ def attachment_add(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @require_POST
+@ratelimit.limit_posts("grant")
 def attachment_remove(request: HttpRequest, token: str, attachment_pk: int) -> HttpResponse:
     app = _by_token(token)
     attachment = get_object_or_404(app.attachments.all(), pk=attachment_pk)

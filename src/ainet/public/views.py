@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ainet.community.models import Activity, Event, EventKind
+from ainet.core import ratelimit
 from ainet.core.dates import parse_date, today_tokyo
 from ainet.core.models import District, Municipality, Organisation, OrganisationKind
 from ainet.facilities import mapdata
@@ -37,13 +38,7 @@ FORUM_KINDS = (EventKind.FORUM, EventKind.DISTRICT_FORUM)
 
 def site_municipality() -> Municipality | None:
     """The ward the public pages are about (settings.AINET_PUBLIC_MUNICIPALITY)."""
-    code = settings.AINET_PUBLIC_MUNICIPALITY
-    if code:
-        return Municipality.objects.filter(code=code).first()
-    return (
-        Municipality.objects.filter(is_demo=True).order_by("code").first()
-        or Municipality.objects.order_by("code").first()
-    )
+    return ratelimit.public_ward()
 
 
 def optional_url(name: str) -> str:
@@ -54,7 +49,7 @@ def optional_url(name: str) -> str:
         return ""
 
 
-def _links() -> dict[str, str]:
+def public_links() -> dict[str, str]:
     return {
         "grants": optional_url("grants_public:calls"),
         "volunteers": optional_url("volunteers_public:register"),
@@ -69,7 +64,7 @@ def _page(
     return render(
         request,
         template,
-        {"municipality": municipality, "links": _links(), **context},
+        {"municipality": municipality, "links": public_links(), **context},
         status=status,
     )
 
@@ -240,6 +235,7 @@ def _public_event(pk: int) -> Event:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit_posts("event")
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = _public_event(pk)
     taken = event.registrations.filter(cancelled_on__isnull=True).count()

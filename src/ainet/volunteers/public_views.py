@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ainet.core import ratelimit
 from ainet.core.models import Municipality
 from ainet.volunteers import services
 from ainet.volunteers.forms import PublicRegistrationForm
@@ -24,6 +25,7 @@ def _municipality(request: HttpRequest) -> Municipality | None:
 
 
 @require_http_methods(["GET", "POST"])
+@ratelimit.limit_posts("volunteer")
 def register(request: HttpRequest) -> HttpResponse:
     municipality = _municipality(request)
     if municipality is None:

@@ -21,6 +21,15 @@ def public_languages() -> list[tuple[str, str]]:
     return [(code, languages.NAMES_LOCAL.get(code, code)) for code in settings.PUBLIC_LANGUAGES]
 
 
+@register.simple_tag
+def public_links() -> dict[str, str]:
+    """The other capabilities' public pages, for the navigation of every public page (also
+    the ones other apps render, which do not pass `links`)."""
+    from ainet.public.views import public_links as links
+
+    return links()
+
+
 @register.filter
 def paragraphs(text: str) -> SafeString:
     """Plain text as paragraphs (an empty line between them), furigana notation as <ruby>."""
