@@ -60,6 +60,10 @@ RULES: dict[str, Rule] = {
     "care:supporter_list": Rule("capability", VIEW),
     "care:supporter_create": Rule("capability", MANAGE),
     "care:supporter_detail": Rule("capability", VIEW, _supporter, in_district_a=True),
+    "care:supporter_edit": Rule("capability", MANAGE, _supporter, in_district_a=True),
+    "care:supporter_deactivate": Rule("capability", MANAGE, _supporter, in_district_a=True),
+    # POST-only; tests/care/test_supporters.py proves another district's POST is a 404.
+    "care:supporter_reactivate": Rule("capability", MANAGE, _supporter, get_allowed=False),
     "care:support_map": Rule("capability", VIEW),
     "care:worklist": Rule("capability", VIEW),
     "care:minsei_figures": Rule("capability", FIGURES),

@@ -255,6 +255,30 @@ class SupporterForm(forms.Form):
                 raise forms.ValidationError(_("Use language codes such as ja, en or pt."))
         return codes
 
+    @staticmethod
+    def initial_for(supporter: Any) -> dict[str, Any]:
+        return {
+            "kind": supporter.kind,
+            "name": supporter.name,
+            "name_kana": supporter.name_kana,
+            "district": supporter.district_id,
+            "phone": supporter.phone,
+            "languages": ", ".join(supporter.languages or []),
+            "evacuation_capacity": supporter.evacuation_capacity,
+        }
+
+
+class SupporterDeactivateForm(forms.Form):
+    """A supporter stops helping: the date, why, and whether their open ties end with it."""
+
+    on = JapaneseDateField(label=_("Stopped on"), initial=today_tokyo)
+    reason = forms.CharField(label=_("Why they stopped"), max_length=300)
+    end_ties = forms.BooleanField(
+        label=_("Also end their open support ties on this date, with this reason"),
+        required=False,
+        initial=True,
+    )
+
 
 class SupporterChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:

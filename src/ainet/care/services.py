@@ -492,6 +492,154 @@ def create_supporter(
     return supporter
 
 
+def _require_managed_supporter(actor: Any, supporter: Supporter) -> None:
+    """Supporters are managed by care.manage holders of the supporter's district (a
+    supporter without a district: by those who see the whole ward). Views have already
+    answered 404 for supporters outside `supporter_q`."""
+    _require(actor, "care.manage")
+    _require_municipality(actor, supporter.municipality_id)
+    if not Supporter.objects.for_user(actor).filter(pk=supporter.pk).exists():
+        raise PermissionDenied
+    mine = access.visible_district_ids(actor)
+    if supporter.district_id is None:
+        # Only someone who sees every district of the ward: their own profile is not enough.
+        ward = District.objects.filter(municipality_id=supporter.municipality_id)
+        if not set(ward.values_list("pk", flat=True)) <= mine:
+            raise PermissionDenied
+    elif supporter.district_id not in mine:
+        raise PermissionDenied
+
+
+SUPPORTER_FIELDS = (
+    "kind",
+    "name",
+    "name_kana",
+    "district",
+    "phone",
+    "languages",
+    "evacuation_capacity",
+)
+
+
+def update_supporter(
+    actor: Any,
+    supporter: Supporter,
+    *,
+    kind: str,
+    name: str,
+    name_kana: str = "",
+    district: District | None = None,
+    phone: str = "",
+    town: Town | None = None,
+    languages: list[str] | None = None,
+    evacuation_capacity: int = 1,
+) -> list[str]:
+    """Change a supporter's details; returns the names of the fields that changed. A town
+    block moves the supporter's map position; without one the position stays."""
+    _require_managed_supporter(actor, supporter)
+    municipality_id = supporter.municipality_id
+    if kind not in SupporterKind.values:
+        raise ValidationError({"kind": _("Choose a value from the list.")})
+    if not name.strip():
+        raise ValidationError({"name": _("Enter the supporter's name.")})
+    if evacuation_capacity < 0:
+        raise ValidationError({"evacuation_capacity": _("Enter zero or more.")})
+    if town is not None:
+        if town.municipality_id != municipality_id:
+            raise ValidationError({"town": _("This town block belongs to another municipality.")})
+        district = district or town.district
+    if district is None:
+        raise ValidationError({"district": _("Choose the district the supporter works in.")})
+    if district.municipality_id != municipality_id:
+        raise ValidationError({"district": _("This district belongs to another municipality.")})
+    _require_district(actor, district)
+    values: dict[str, Any] = {
+        "kind": kind,
+        "name": name.strip(),
+        "name_kana": name_kana.strip(),
+        "district": district,
+        "phone": phone.strip(),
+        "languages": list(languages or []),
+        "evacuation_capacity": evacuation_capacity,
+    }
+    if town is not None:
+        values |= {"lat": town.lat, "lng": town.lng}
+    changed = [f for f, v in values.items() if getattr(supporter, f) != v]
+    if not changed:
+        return []
+    with transaction.atomic():
+        for field, value in values.items():
+            setattr(supporter, field, value)
+        supporter.save(update_fields=[*(values.keys() - {"district"}), "district"])
+        audit.record(actor, audit.Action.UPDATE, obj=supporter, details={"fields": sorted(changed)})
+    return changed
+
+
+def deactivate_supporter(
+    actor: Any,
+    supporter: Supporter,
+    *,
+    on: datetime.date,
+    reason: str,
+    end_ties: bool = True,
+) -> list[SupportTie]:
+    """A supporter who stops helping is marked inactive, never deleted: their ties stay as
+    the map's history, and the isolation analysis no longer counts them (`active_tie_q`).
+    With `end_ties`, their open ties with people the actor may see end on `on` with the
+    reason; returns the ties ended."""
+    _require_managed_supporter(actor, supporter)
+    if not supporter.is_active:
+        raise ValidationError(_("This supporter is no longer active."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the supporter stopped.")})
+    if on > today_tokyo():
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    ties: list[SupportTie] = []
+    if end_ties:
+        ties = list(
+            SupportTie.objects.for_user(actor)
+            .filter(supporter=supporter, ended_on__isnull=True)
+            .select_related("person")
+            .order_by("pk")
+        )
+        early = [t for t in ties if t.since is not None and t.since > on]
+        if early:
+            raise ValidationError({"on": _("Some of the supporter's ties began after this date.")})
+    with transaction.atomic():
+        supporter.is_active = False
+        supporter.save(update_fields=["is_active"])
+        for tie in ties:
+            tie.ended_on = on
+            tie.end_reason = reason.strip()
+            tie.save(update_fields=["ended_on", "end_reason"])
+            audit.record(
+                actor,
+                audit.Action.UPDATE,
+                obj=tie,
+                municipality=supporter.municipality,
+                details={"ended": True, "supporter_deactivated": True},
+            )
+        audit.record(
+            actor,
+            audit.Action.UPDATE,
+            obj=supporter,
+            details={"active": False, "ties_ended": len(ties)},
+        )
+    return ties
+
+
+def reactivate_supporter(actor: Any, supporter: Supporter) -> Supporter:
+    """Undo a deactivation (the ties it ended stay ended: record new ones)."""
+    _require_managed_supporter(actor, supporter)
+    if supporter.is_active:
+        raise ValidationError(_("This supporter is already active."))
+    with transaction.atomic():
+        supporter.is_active = True
+        supporter.save(update_fields=["is_active"])
+        audit.record(actor, audit.Action.UPDATE, obj=supporter, details={"active": True})
+    return supporter
+
+
 def create_tie(
     actor: Any,
     person: Person,

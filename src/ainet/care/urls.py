@@ -26,6 +26,17 @@ urlpatterns = [
     path("supporters/", views.supporter_list, name="supporter_list"),
     path("supporters/new/", views.supporter_create, name="supporter_create"),
     path("supporters/<id:pk>/", views.supporter_detail, name="supporter_detail"),
+    path("supporters/<id:pk>/edit/", views.supporter_edit, name="supporter_edit"),
+    path(
+        "supporters/<id:pk>/deactivate/",
+        views.supporter_deactivate,
+        name="supporter_deactivate",
+    ),
+    path(
+        "supporters/<id:pk>/reactivate/",
+        views.supporter_reactivate,
+        name="supporter_reactivate",
+    ),
     path("map/", views.support_map, name="support_map"),
     path("worklist/", views.worklist, name="worklist"),
     path("minsei/", views.minsei_figures, name="minsei_figures"),

@@ -24,9 +24,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ainet.care import selectors, services
+from ainet.care import isolation, selectors, services
 from ainet.care.forms import (
     BasisChangeForm,
     ContactForm,
@@ -37,6 +38,7 @@ from ainet.care.forms import (
     NeedKindForm,
     PersonFilterForm,
     PersonForm,
+    SupporterDeactivateForm,
     SupporterForm,
     TieEndForm,
     TieForm,
@@ -462,7 +464,13 @@ def supporter_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "care/supporter_detail.html",
-        {"supporter": supporter, "ties": ties, **_caps(request)},
+        {
+            "supporter": supporter,
+            "ties": ties,
+            "can_edit": access.can(request.user, "care.manage")
+            and supporter.district_id in access.visible_district_ids(request.user),
+            **_caps(request),
+        },
     )
 
 
@@ -485,6 +493,115 @@ def supporter_create(request: HttpRequest) -> HttpResponse:
     return render(
         request, "care/supporter_form.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+def _managed_supporter_or_404(request: HttpRequest, pk: int) -> Supporter:
+    """A supporter the user may manage: one of their districts' (another district's is a
+    404, as is a supporter seen only as the user's own profile)."""
+    return get_object_or_404(
+        Supporter.objects.for_user(request.user)
+        .filter(access.district_q(request.user, "district_id"))
+        .select_related("district", "municipality"),
+        pk=pk,
+    )
+
+
+@staff_view("care.manage")
+@require_http_methods(["GET", "POST"])
+def supporter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    supporter = _managed_supporter_or_404(request, pk)
+    form = SupporterForm(
+        request.POST or None, user=request.user, initial=SupporterForm.initial_for(supporter)
+    )
+    form.fields["town"].help_text = _("Leave empty to keep the present position on the map.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.update_supporter(request.user, supporter, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied:
+            form.add_error("district", _("You cannot move supporters to this district."))
+        else:
+            messages.success(
+                request,
+                _("The supporter was updated.") if changed else _("Nothing was changed."),
+            )
+            return redirect("care:supporter_detail", pk=supporter.pk)
+        supporter.refresh_from_db()
+    return render(
+        request,
+        "care/supporter_form.html",
+        {"form": form, "supporter": supporter},
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view("care.manage")
+@require_http_methods(["GET", "POST"])
+def supporter_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    supporter = _managed_supporter_or_404(request, pk)
+    if not supporter.is_active:
+        messages.info(request, _("This supporter is no longer active."))
+        return redirect("care:supporter_detail", pk=supporter.pk)
+    form = SupporterDeactivateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ended = services.deactivate_supporter(
+                request.user,
+                supporter,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                end_ties=form.cleaned_data["end_ties"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "The supporter is no longer active; %(count)d tie was ended.",
+                    "The supporter is no longer active; %(count)d ties were ended.",
+                    len(ended),
+                )
+                % {"count": len(ended)},
+            )
+            return redirect("care:supporter_detail", pk=supporter.pk)
+    today = today_tokyo()
+    open_ties = list(
+        SupportTie.objects.for_user(request.user)
+        .filter(supporter=supporter, ended_on__isnull=True)
+        .select_related("person")
+        .order_by("person__name_kana", "pk")
+    )
+    # What the isolation analysis would show once this supporter counts no more.
+    left_alone = list(isolation.left_with_nobody(request.user, today, [supporter.pk])[:50])
+    return render(
+        request,
+        "care/supporter_deactivate.html",
+        {
+            "form": form,
+            "supporter": supporter,
+            "open_ties": open_ties,
+            "left_alone": left_alone,
+            "left_with_one": isolation.left_with_one(request.user, today, [supporter.pk]),
+            "what_if_url": reverse("care_analysis:what_if") + f"?supporter={supporter.pk}",
+            "can_see_analysis": access.can(request.user, "care.manage"),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@staff_view("care.manage")
+@require_POST
+def supporter_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    supporter = _managed_supporter_or_404(request, pk)
+    try:
+        services.reactivate_supporter(request.user, supporter)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The supporter is active again."))
+    return redirect("care:supporter_detail", pk=supporter.pk)
 
 
 @staff_view("care.manage")

@@ -1,7 +1,10 @@
 """Synthetic people who need support for the demo ward: a few hundred people on real town-block
 points (with jitter) across the districts, on both lists under every legal basis, with needs,
 supporters, support ties and a few months of contacts; an information agreement for the demo
-association manager; supporter profiles for the demo `volunteer` and `minsei-yako` accounts.
+association manager; supporter profiles for the demo `volunteer` and `minsei-yako` accounts;
+見守り協定 concern reports from the demo partner company and from residents in every state of
+their loop (new, acknowledged, acted on, closed with an outcome, escalated, unrouted), made
+through `care/concerns.py` so that its rules hold.
 
 Every person here is invented: the names are drawn from a short list of common surnames and
 given names, the birth dates, phones and addresses are random. Built by `ainet demo` after the
@@ -20,10 +23,11 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ainet.care import kana
+from ainet.care import concerns, kana
 from ainet.care.models import (
     Basis,
     CareLevel,
+    ConcernReport,
     ConsentEvent,
     ConsentEventKind,
     Contact,
@@ -40,6 +44,7 @@ from ainet.care.models import (
     Supporter,
     SupporterKind,
     SupportTie,
+    Urgency,
     WatchLevel,
 )
 from ainet.core.dates import TOKYO, today_tokyo
@@ -259,12 +264,14 @@ def build_care(ward: Municipality, progress: Any = lambda step: None) -> dict[st
         ties = _ties(rng, people, supporters, today)
         contacts = _contacts(rng, people, ties, now)
         _agreement(ward, today)
+        reports = _concern_reports(ward, people, now)
     return {
         "people": len(people),
         "entries": len(entries),
         "supporters": sum(len(v) for v in supporters.values()),
         "ties": len(ties),
         "contacts": contacts,
+        "concern_reports": reports,
     }
 
 
@@ -415,3 +422,135 @@ def _agreement(ward: Municipality, today: datetime.date) -> None:
             manager=manager,
             signed_on=today - datetime.timedelta(days=400),
         )
+
+
+SYNTHETIC = "（デモ・架空）"
+
+
+def _concern_reports(ward: Municipality, people: list[Person], now: datetime.datetime) -> int:
+    """Concern reports (見守り協定) in every state of the loop, filed, acknowledged, acted on,
+    linked, closed and escalated through `care/concerns.py`. Received times lie in the past;
+    what staff did is stamped with the build time, as the services record it."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(
+            username__in=["partner-company", "staff-yako", "staff-ichiba", "ward-admin"]
+        )
+    }
+    if len(users) < 4:
+        return 0
+    partner, staff_a, staff_b = users["partner-company"], users["staff-yako"], users["staff-ichiba"]
+    towns = {
+        code: Town.objects.filter(municipality=ward, district__code=code).order_by("pk").first()
+        for code in ("yako", "ichiba")
+    }
+    in_yako = [p for p in people if p.district is not None and p.district.code == "yako"]
+    hours = datetime.timedelta(hours=1)
+
+    def file(
+        actor: Any, noticed: str, where: str, urgency: str, town: Town | None, ago: Any, **who: str
+    ) -> ConcernReport:
+        data = concerns.ConcernInput(
+            noticed=noticed + SYNTHETIC, where=where, urgency=urgency, town=town, **who
+        )
+        return concerns.file_concern(actor, ward, data, now=now - ago).report
+
+    resident = {"reporter_name": "デモ 住民（架空）", "reporter_contact": "045-000-0000"}
+    # New: awaiting acknowledgement, within the deadline.
+    file(
+        partner,
+        "新聞が3日分たまっています。",
+        "矢向の集合住宅1階",
+        Urgency.SOON,
+        towns["yako"],
+        hours,
+    )
+    file(
+        None,
+        "夜になっても部屋の明かりが点いていません。",
+        "矢向の戸建て住宅",
+        Urgency.NORMAL,
+        towns["yako"],
+        2 * hours,
+        **resident,
+    )
+    # Acknowledged by the district team, nothing done yet.
+    report = file(
+        partner,
+        "ここ数日、配達時に応答がありません。",
+        "矢向の団地3号棟",
+        Urgency.NORMAL,
+        towns["yako"],
+        20 * hours,
+    )
+    concerns.acknowledge(staff_a, report)
+    # Acted on: a visit recorded, the person identified.
+    report = file(
+        partner,
+        "郵便受けに郵便物があふれています。",
+        "矢向の木造アパート",
+        Urgency.SOON,
+        towns["yako"],
+        30 * hours,
+    )
+    concerns.acknowledge(staff_a, report)
+    concerns.add_action(staff_a, report, "民生委員と訪問。応答なし、家族に連絡中。" + SYNTHETIC)
+    if in_yako:
+        concerns.link_person(staff_a, report, in_yako[0])
+    # Closed with an outcome.
+    report = file(
+        None,
+        "ベランダの洗濯物が何日も干したままです。",
+        "矢向の集合住宅",
+        Urgency.NORMAL,
+        towns["yako"],
+        10 * 24 * hours,
+        **resident,
+    )
+    concerns.add_action(staff_a, report, "地域ケアプラザの職員が訪問し、本人と面談。" + SYNTHETIC)
+    if len(in_yako) > 1:
+        concerns.link_person(staff_a, report, in_yako[1])
+    concerns.close(
+        staff_a, report, "体調を崩していたが回復。見守りの頻度を週1回に変更。" + SYNTHETIC
+    )
+    report = file(
+        partner,
+        "玄関先で座り込んでいる高齢の方がいました。",
+        "矢向駅の近く",
+        Urgency.URGENT,
+        towns["yako"],
+        20 * 24 * hours,
+    )
+    concerns.add_action(staff_a, report, "救急要請の後、家族に連絡。" + SYNTHETIC)
+    concerns.close(staff_a, report, "入院。退院後の見守りを地区の支援チームで調整。" + SYNTHETIC)
+    # Not acknowledged in time: escalated to the ward administrators.
+    file(
+        None,
+        "ガスメーターが何日も動いていないようです。",
+        "市場の集合住宅",
+        Urgency.SOON,
+        towns["ichiba"],
+        3 * 24 * hours,
+        **resident,
+    )
+    # No town block named: the ward administrators' queue routes it.
+    file(
+        partner,
+        "公園のベンチで毎日同じ方が長時間過ごしています。",
+        "鶴見駅の近くの公園",
+        Urgency.NORMAL,
+        None,
+        3 * hours,
+    )
+    # staff_b handles their district's reports too; keep one acknowledged there.
+    report = file(
+        partner,
+        "配達先の方の様子がいつもと違いました。",
+        "市場の戸建て住宅",
+        Urgency.NORMAL,
+        towns["ichiba"],
+        5 * hours,
+    )
+    concerns.acknowledge(staff_b, report)
+    concerns.escalate_overdue(now, municipality_ids=[ward.pk])
+    return ConcernReport.objects.filter(municipality=ward).count()
