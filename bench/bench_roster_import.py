@@ -181,6 +181,13 @@ def run_import_export(ward: Any, data: bytes) -> tuple[float, float, Any]:
     return seconds, cpu, result
 
 
+def _load() -> str:
+    """The machine's load when a run ends: on a shared machine wall time follows it, so a
+    wall-time ratio is read together with the CPU-time one."""
+    one, five, _fifteen = os.getloadavg()
+    return f"(load {one:.1f} / {five:.1f})"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -206,7 +213,7 @@ def main() -> None:
         + " ".join(
             f"{k} {report[k]:,}" for k in ("new", "changed", "moved", "removed", "unchanged")
         )
-        + f"  errors {len(report['errors'])}"
+        + f"  errors {len(report['errors'])}  {_load()}"
     )
     theirs, theirs_cpu, result = run_import_export(ward, data)
     totals = dict(result.totals) if result is not None else {}
@@ -214,7 +221,8 @@ def main() -> None:
         f"django-import-export  {theirs:8.1f} s wall {theirs_cpu:8.1f} s CPU  "
         f"{args.rows / theirs:8,.0f} rows/s  "
         f"(default ModelResource: {totals.get('new', 0):,} new, "
-        f"{totals.get('error', 0) + totals.get('invalid', 0):,} errors; no matching, no diff)"
+        f"{totals.get('error', 0) + totals.get('invalid', 0):,} errors; no matching, no diff)  "
+        + _load()
     )
     print(
         f"ratio: ainet is {theirs / ours:.1f}x faster in wall time, "

@@ -288,3 +288,67 @@ def test_no_query_per_row(world: World) -> None:
         report = _import(world, rows)
     assert (report["new"], report["unchanged"]) == (270, 30)
     assert len(captured) < len(rows) // 10
+
+
+def test_many_new_people_get_their_own_entries_and_history(world: World) -> None:
+    # The bulk insert hands out the new people's ids (SQLite: above the old maximum;
+    # PostgreSQL: from the sequence, then COPY); each entry and event must be its own row's.
+    rows = [
+        row(number=f"9{n:04d}", name=f"新規 {n}", reason=f"理由{n}", consent_on=f"2024-01-{n:02d}")
+        for n in range(1, 26)
+    ]
+    report = _import(world, rows)
+    assert report["new"] == 25 and report["applied"] is True
+    for n in range(1, 26):
+        person = Person.objects.get(resident_number=f"9{n:04d}")
+        assert person.name == f"新規 {n}" and person.match_kana == "すずきはなこ"
+        entry = ListEntry.objects.get(person=person, list_kind=EVAC)
+        assert entry.reason == f"理由{n}" and entry.consent_on == datetime.date(2024, 1, n)
+        event = ConsentEvent.objects.get(person=person)
+        assert (event.kind, event.on) == (ConsentEventKind.ADDED, datetime.date(2024, 1, n))
+        assert event.recorded_by == world.users["ward_admin"]
+        assert person.created_at == person.updated_at == event.recorded_at
+    # A later person still gets a fresh id from the table's own sequence.
+    later = _person(world, name="後から")
+    assert later.pk > max(Person.objects.exclude(pk=later.pk).values_list("pk", flat=True))
+
+
+def test_a_column_prepares_each_distinct_value_once_and_alike() -> None:
+    from decimal import Decimal
+
+    from django.db import connection
+
+    from ainet.care.roster import _db_column
+
+    lat = Person._meta.get_field("lat")
+    values = [Decimal("35.5"), None, Decimal("35.500000"), Decimal("35.5"), Decimal("1.25")]
+    assert _db_column(lat, values) == [lat.get_db_prep_save(v, connection) for v in values]
+    born = Person._meta.get_field("birth_date")
+    dates = [datetime.date(1940, 4, 1), None, datetime.date(1940, 4, 1)]
+    assert _db_column(born, dates) == [born.get_db_prep_save(v, connection) for v in dates]
+    name = Person._meta.get_field("name")
+    assert _db_column(name, ["a", "b"]) == ["a", "b"]
+
+
+def test_the_collector_is_paused_for_an_import_and_restored_after() -> None:
+    import gc
+
+    from ainet.care.roster import gc_paused
+
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
+    with pytest.raises(ZeroDivisionError), gc_paused():
+        1 / 0  # noqa: B018
+    assert gc.isenabled()

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+import unicodedata
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ainet.care import kana
 from ainet.care.kana import address_key, kana_key, tidy, town_keys
 from ainet.care.roster import TownIndex
 from ainet.core.models import Town
@@ -52,3 +58,48 @@ def test_the_town_block_is_found_in_the_address(world: World, address: str, town
 def test_an_address_outside_the_ward_finds_no_town(world: World) -> None:
     index = TownIndex(world.ward, Town.objects.filter(municipality=world.ward))
     assert index.find(address_key("東京都千代田区千代田1-1")) is None
+
+
+# The regular-expression forms tidy, normalise and address_key had before they were made
+# faster; the fast forms must give the same keys, or stored match keys would stop matching.
+_SPACES = re.compile(r"[\s\u3000]+")
+
+
+def _reference_normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").translate(kana._VARIANTS)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _reference_tidy(text: str) -> str:
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
+
+
+def _reference_address_key(text: str) -> str:
+    text = _reference_normalise(text).replace(" ", "")
+    text = kana._CHOME.sub(lambda m: f"{kana._kanji_number(m.group(1))}丁目", text)
+    text = text.replace("ヶ", "ケ").replace("ヵ", "ケ")
+    text = kana._DASHES.sub("-", text)
+    text = re.sub(r"(\d)丁目(\d)", r"\1-\2", text)
+    text = re.sub(r"(\d)番地?(\d)", r"\1-\2", text)
+    text = re.sub(r"(\d)号(\d)", r"\1-\2", text)
+    return re.sub(r"(\d)(?:番地?|号)$", r"\1", text)
+
+
+_PIECES = [
+    *"0123456789０１２ \u3000\t\n-ー－‐ｰ―一二三四五六七八九十〇矢向ヶヵケ髙﨑濵邊ｱｲｳ①",
+    *("丁目", "番", "番地", "号", "\u2028", "\x1c", "\xa0"),
+]
+_ADDRESS_TEXT = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+@given(text=st.one_of(_ADDRESS_TEXT, st.text(max_size=40)))
+@settings(max_examples=400, deadline=None)
+def test_fast_normalisation_gives_the_keys_the_regular_expressions_gave(text: str) -> None:
+    assert tidy(text) == _reference_tidy(text)
+    assert kana.normalise(text) == _reference_normalise(text)
+    assert address_key(text) == _reference_address_key(text)
+
+
+def test_split_splits_on_exactly_the_spaces_the_old_pattern_matched() -> None:
+    characters = [chr(c) for c in range(0x3100)]
+    assert [c for c in characters if c.isspace()] == [c for c in characters if _SPACES.match(c)]

@@ -274,3 +274,24 @@ def test_tab_separated_export_is_read() -> None:
     text = "\t".join(HEADER) + "\r\n" + "\t".join(row()) + "\r\n"
     parsed = parse_roster(text.encode("cp932"))
     assert parsed.errors == [] and len(parsed.rows) == 1
+
+
+def test_a_repeated_value_is_checked_for_every_row_it_is_on() -> None:
+    # The parser works out each distinct cell once per file; every row still gets its error.
+    rows = [
+        row(number=str(n), born="平成31年5月1日", sex="?", consent_on="令和5年4月1日")
+        for n in (1, 2, 3)
+    ]
+    problems = _messages(roster_bytes(rows))
+    assert [(r, c) for r, c, _m in problems] == [
+        (r, c) for r in (2, 3, 4) for c in ("生年月日", "性別")
+    ]
+    assert len({m for r, c, m in problems if c == "生年月日"}) == 1
+    parsed = parse_roster(roster_bytes([row(number="1"), row(number="2")]))
+    first, second = parsed.rows
+    assert (first.birth_date, first.match_kana, first.match_address) == (
+        second.birth_date,
+        second.match_kana,
+        second.match_address,
+    )
+    assert first.match_address == "横浜市鶴見区矢向1-2-3"

@@ -53,20 +53,32 @@ _KANJI_DIGITS = {
     "九": 9,
 }
 _CHOME = re.compile(r"([〇一二三四五六七八九十]+)丁目")
+# 1丁目2 / 2番3 / 2番地3 / 3号4 → 1-2 …, in three passes in this order (one alternation would
+# read 1丁目2番3 differently: a match takes the digit after it).
+_CHOME_BREAK = re.compile(r"(\d)丁目(\d)")
+_BAN_BREAK = re.compile(r"(\d)番地?(\d)")
+_GO_BREAK = re.compile(r"(\d)号(\d)")
+_NUMBER_END = re.compile(r"(\d)(?:番地?|号)$")
+
+
+# `str.split()` splits on exactly the characters `_SPACES` matches (`\s` and U+3000 are what
+# `str.isspace` calls space), so " ".join(text.split()) collapses and trims like
+# `_SPACES.sub(" ", text).strip()` at a fraction of the cost; a test holds the two together.
 
 
 def normalise(text: str) -> str:
     """NFKC (full-width letters and digits to half-width, half-width kana to full-width),
     variant kanji folded, runs of spaces collapsed to one, trimmed."""
-    text = unicodedata.normalize("NFKC", text or "").translate(_VARIANTS)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(unicodedata.normalize("NFKC", text or "").translate(_VARIANTS).split())
 
 
 def tidy(text: str) -> str:
     """What a roster value is stored as: NFKC (full-width digits and letters to half-width,
     half-width kana to full-width) and spaces collapsed, but variant kanji kept as written:
     a person called 髙橋 stays 髙橋; only the matching keys fold 髙 to 高."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text or "")).strip()
+    if text.isascii():  # NFKC leaves ASCII as it is
+        return " ".join(text.split())
+    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def kana_key(text: str) -> str:
@@ -89,15 +101,23 @@ def address_key(text: str) -> str:
     """An address for matching: normalised, no spaces, 一丁目 → 1丁目, every dash one hyphen,
     ヶ and ケ in place names alike (江ヶ崎町 = 江ケ崎町), and 丁目/番地/番/号 followed by a
     number written as hyphens, so 矢向一丁目2番3号 = 矢向1-2-3."""
-    text = normalise(text).replace(" ", "")
-    text = _CHOME.sub(lambda m: f"{_kanji_number(m.group(1))}丁目", text)
-    text = text.replace("ヶ", "ケ").replace("ヵ", "ケ")
-    text = _DASHES.sub("-", text)
-    text = re.sub(r"(\d)丁目(\d)", r"\1-\2", text)
-    text = re.sub(r"(\d)番地?(\d)", r"\1-\2", text)
-    text = re.sub(r"(\d)号(\d)", r"\1-\2", text)
-    text = re.sub(r"(\d)(?:番地?|号)$", r"\1", text)
+    text = "".join(unicodedata.normalize("NFKC", text or "").translate(_VARIANTS).split())
+    if "丁目" in text:
+        text = _CHOME.sub(_chome_number, text)
+    text = _DASHES.sub("-", text.replace("ヶ", "ケ").replace("ヵ", "ケ"))
+    if "丁目" in text:
+        text = _CHOME_BREAK.sub(r"\1-\2", text)
+    if "番" in text:
+        text = _BAN_BREAK.sub(r"\1-\2", text)
+    if "号" in text:
+        text = _GO_BREAK.sub(r"\1-\2", text)
+    if text.endswith(("番", "番地", "号")):
+        text = _NUMBER_END.sub(r"\1", text)
     return text
+
+
+def _chome_number(match: re.Match[str]) -> str:
+    return f"{_kanji_number(match.group(1))}丁目"
 
 
 _CHOME_KEY = re.compile(r"^(.*\d)丁目$")
