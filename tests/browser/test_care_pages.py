@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ainet.care.models import Person
+from ainet.care.models import Person, Supporter
 from ainet.demo.care_demo import build_care
 from tests.browser.helpers import axe_violations, log_in
 
@@ -30,7 +30,16 @@ def test_care_pages_have_no_axe_violations(
 ) -> None:
     person = Person.objects.filter(district=care_world.district_a).order_by("pk").first()
     assert person is not None
+    supporter = (
+        Supporter.objects.filter(district=care_world.district_a, ties__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    assert supporter is not None
     pages = [
+        ("ward-admin", f"/staff/care/supporters/{supporter.pk}/"),
+        ("ward-admin", f"/staff/care/supporters/{supporter.pk}/edit/"),
+        ("ward-admin", f"/staff/care/supporters/{supporter.pk}/deactivate/"),
         ("ward-admin", "/staff/care/"),
         ("ward-admin", f"/staff/care/people/{person.pk}/"),
         ("ward-admin", "/staff/care/worklist/"),

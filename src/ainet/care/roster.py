@@ -15,10 +15,12 @@ Three steps, each usable alone:
    fields), moved (the address key or the district changed), unchanged, and the current list
    entries the file no longer holds (removed: `left_on` is set, nothing is deleted).
 3. `apply_plan(actor, plan)` writes it in one transaction with bulk inserts and updates in
-   chunks, records ConsentEvents for basis changes and an audit event.
+   chunks (executemany; COPY on PostgreSQL), records ConsentEvents for basis changes and an
+   audit event.
 
-`import_roster` runs the three steps; the command `ainet roster import` and the web pages in
-`roster_views.py` call it. The 同意区分 mapping is `BASIS_WORDS` (documented in
+`import_roster` runs the three steps with the cyclic garbage collector paused (`gc_paused`);
+the command `ainet roster import` calls it, the web pages' background jobs (`roster_jobs.py`)
+call the steps themselves. The 同意区分 mapping is `BASIS_WORDS` (documented in
 docs/architecture.md, "Roster import").
 """
 

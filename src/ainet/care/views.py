@@ -23,6 +23,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -168,6 +170,47 @@ def _rows(
 
 # --- People ----------------------------------------------------------------------------
 
+# The columns the person list shows (and the row's level and unlock annotations): the list
+# reads no special-care field, and fetching none keeps each page cheap.
+PERSON_LIST_FIELDS = (
+    "name",
+    "name_kana",
+    "birth_date",
+    "watch_level",
+    "last_contact_at",
+    "district__name",
+    "town__name",
+)
+
+
+def _person_rows_html(rows: list[dict[str, Any]]) -> SafeString:
+    """The person list's table body, escaped, in one pass: a template loop costs about ten
+    times as much per row, which a name search of few rows shows against its SQL."""
+    dash = "—"
+    never = escape(_("Never"))
+    out: list[str] = []
+    for p in rows:
+        cells = [
+            f'<tr>\n      <th scope="row"><a href="{escape(p["url"])}">{escape(p["name"])}</a></th>'
+            f"\n      <td>{escape(p['kana'])}</td>"
+            f"\n      <td>{escape(p['district'] or dash)}</td>"
+            f"\n      <td>{escape(p['town'] or dash)}</td>"
+        ]
+        if p["standard"]:
+            age = dash if p["age"] is None else str(p["age"])
+            lists = "<br>".join(escape(text) for text in p["lists"]) or dash
+            cells.append(
+                f'\n      <td class="number">{age}</td>'
+                f"\n      <td>{lists}</td>"
+                f"\n      <td>{escape(p['watch'])}</td>"
+                f"\n      <td>{escape(p['last']) if p['last'] else never}</td>"
+            )
+        else:
+            cells.append(f'\n      <td class="number">{dash}</td>' + f"<td>{dash}</td>" * 3)
+        cells.append("\n    </tr>")
+        out.append("".join(cells))
+    return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
+
 
 @staff_view("care.view")
 @require_GET
@@ -178,8 +221,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
         people = selectors.filter_people(people, form.cleaned_data)
     else:
         people = people.none()
-    people = people.prefetch_related(selectors.current_entries()).order_by(
-        "name_kana", "name", "pk"
+    people = (
+        people.prefetch_related(selectors.current_entries())
+        .only(*PERSON_LIST_FIELDS)
+        .order_by("name_kana", "name", "pk")
     )
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     rows = _rows(page, today=today_tokyo())
@@ -193,6 +238,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
+            "rows_html": _person_rows_html(rows),
             "query": _query_without_page(request),
             "standard": int(FieldLevel.STANDARD),
             **_caps(request),
@@ -773,6 +819,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
+            "rows_html": _person_rows_html(rows),
             "query": _query_without_page(request),
             "standard": int(FieldLevel.STANDARD),
             **_caps(request),
