@@ -35,6 +35,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from ainet.core.models import Municipality, Organisation, OrganisationKind
+
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "ratelimit"
@@ -125,11 +127,10 @@ def hit(request: HttpRequest, form: str) -> Decision:
     return Decision(allowed=True, retry_after=0)
 
 
-def public_ward() -> Any:
+def public_ward() -> Municipality | None:
     """The ward the public site is about: settings.AINET_PUBLIC_MUNICIPALITY (a code), else the
     demo ward, else the first (public.views.site_municipality; here because core cannot import
     public, and the 429 page names the ward's office)."""
-    from ainet.core.models import Municipality
 
     code = settings.AINET_PUBLIC_MUNICIPALITY
     if code:
@@ -140,10 +141,8 @@ def public_ward() -> Any:
     )
 
 
-def ward_offices(municipality: Any) -> list[Any]:
+def ward_offices(municipality: Municipality | None) -> list[Organisation]:
     """The ward office(s) with a phone number, to call instead of posting again."""
-    from ainet.core.models import Organisation, OrganisationKind
-
     if municipality is None:
         return []
     return list(
