@@ -57,7 +57,7 @@ def test_never_contacted_first_then_longest_overdue_then_follow_ups(world: World
 def test_the_worklist_shows_only_people_the_user_may_see(world: World) -> None:
     make_person(world, "矢向", last_contact_at=None)
     make_person(world, "市場", district=world.district_b, last_contact_at=None)
-    assert [p.name for p in world.client_for("staff_b").get(URL).context["page"]] == ["市場"]
+    assert [p["name"] for p in world.client_for("staff_b").get(URL).context["page"]] == ["市場"]
 
 
 def test_the_worklist_query_count_does_not_grow(world: World) -> None:

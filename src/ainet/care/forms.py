@@ -128,13 +128,26 @@ class PersonFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The two lists are read on every list page: their SQL is compiled once per worker
+        # for each set of districts and municipalities (the rows are read every time).
+        district_ids = tuple(sorted(access.visible_district_ids(user)))
+        districts = access.compiled_rows(
+            ("care_filter_districts", district_ids),
+            lambda: visible_districts(user).values_list("pk", "name"),
+        )
         self.fields["district"].choices = _choices(  # type: ignore[attr-defined]
-            _("All districts"), [(str(d.pk), d.name) for d in visible_districts(user)]
+            _("All districts"), [(str(pk), name) for pk, name in districts]
         )
         special = access.can(user, "care.view_special")
+        municipality_ids = tuple(sorted(access.municipality_ids_of(user)))
+        needs = access.compiled_rows(
+            ("care_filter_needs", municipality_ids, special),
+            lambda: need_kinds_for(user, special=special).values_list("pk", "name", "name_en"),
+        )
+        english = (get_language() or "ja").startswith("en")
         self.fields["need"].choices = _choices(  # type: ignore[attr-defined]
             _("All needs"),
-            [(str(n.pk), _need_label(n)) for n in need_kinds_for(user, special=special)],
+            [(str(pk), name_en if english and name_en else name) for pk, name, name_en in needs],
         )
 
 

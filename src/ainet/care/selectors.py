@@ -21,7 +21,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -59,14 +58,6 @@ def people_for(user: Any) -> QuerySet[Person]:
         Person.objects.for_user(user)
         .annotate(field_level=level, only_in_disaster=unlocked)
         .select_related("district", "town")
-    )
-
-
-def current_entries() -> Prefetch[Any]:
-    return Prefetch(
-        "list_entries",
-        queryset=ListEntry.objects.filter(left_on__isnull=True).order_by("list_kind"),
-        to_attr="current_entries",
     )
 
 

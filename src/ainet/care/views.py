@@ -122,65 +122,94 @@ def _url_template(name: str) -> str:
     return reverse(name, kwargs={"pk": marker}).replace(str(marker), "{pk}")
 
 
+# The columns the person list and the worklist read, as plain values (model instances for a
+# page of people, their towns, districts and list entries cost more than the page's SQL). No
+# special-care field is read.
+PERSON_ROW_VALUES = (
+    "pk",
+    "name",
+    "name_kana",
+    "birth_date",
+    "watch_level",
+    "last_contact_at",
+    "field_level",
+    "only_in_disaster",
+    "district__name",
+    "town__name",
+)
+WORKLIST_ROW_VALUES = (*PERSON_ROW_VALUES, "due_at", "is_overdue", "follow_up_pending")
+
+
+def _age_on(born: datetime.date | None, day: datetime.date) -> int | None:
+    if born is None:
+        return None
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def _current_entries(person_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """(list, basis) of each person's current list entries, in list order: one query."""
+    entries: dict[int, list[tuple[str, str]]] = {}
+    if person_ids:
+        for person_id, list_kind, basis in (
+            ListEntry.objects.filter(person_id__in=person_ids, left_on__isnull=True)
+            .order_by("list_kind", "pk")
+            .values_list("person_id", "list_kind", "basis")
+        ):
+            entries.setdefault(person_id, []).append((list_kind, basis))
+    return entries
+
+
 def _rows(
     people: Any, *, today: datetime.date, now: datetime.datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Plain rows for the person list and the worklist: display values computed once per
-    page (choice labels, URLs, dates) so rendering does not grow costly per row. Fields
-    beyond MINIMAL are None for rows the user sees at MINIMAL."""
+    """Plain rows for the person list and the worklist, from a page of PERSON_ROW_VALUES
+    (WORKLIST_ROW_VALUES with `now`): display values computed once per page (choice labels,
+    URLs, dates) so rendering does not grow costly per row. Fields beyond MINIMAL are None
+    for rows the user sees at MINIMAL."""
+    people = list(people)
     url = _url_template("care:person_detail")
     contact_url = _url_template("care:contact_create")
     lists = {k: str(v) for k, v in ListKind.choices}
     bases = {k: str(v) for k, v in Basis.choices}
     watch = {k: str(v) for k, v in WatchLevel.choices}
+    entries = _current_entries(
+        [p["pk"] for p in people if (p["field_level"] or 0) >= FieldLevel.STANDARD]
+    )
     rows: list[dict[str, Any]] = []
     for p in people:
-        standard = getattr(p, "field_level", 0) >= FieldLevel.STANDARD
-        last = (
-            timezone.localtime(p.last_contact_at).strftime("%Y-%m-%d") if p.last_contact_at else ""
-        )
+        pk = p["pk"]
+        standard = (p["field_level"] or 0) >= FieldLevel.STANDARD
+        contacted = p["last_contact_at"]
+        last = timezone.localtime(contacted).strftime("%Y-%m-%d") if contacted else ""
         row = {
-            "pk": p.pk,
-            "url": url.format(pk=p.pk),
-            "name": p.name,
-            "kana": p.name_kana,
-            "district": p.district.name if p.district else "",
-            "town": p.town.name if p.town else "",
+            "pk": pk,
+            "url": url.format(pk=pk),
+            "name": p["name"],
+            "kana": p["name_kana"],
+            "district": p["district__name"] or "",
+            "town": p["town__name"] or "",
             "standard": standard,
-            "age": p.age_on(today) if standard else None,
-            "lists": [
-                f"{lists[e.list_kind]}: {bases[e.basis]}" for e in getattr(p, "current_entries", ())
-            ]
+            "age": _age_on(p["birth_date"], today) if standard else None,
+            "lists": [f"{lists[k]}: {bases[b]}" for k, b in entries.get(pk, ())]
             if standard
             else [],
-            "watch": watch.get(p.watch_level, "") if standard else "",
+            "watch": watch.get(p["watch_level"], "") if standard else "",
             "last": last if standard else "",
         }
         if now is not None:
-            overdue = bool(getattr(p, "is_overdue", False))
+            overdue = bool(p["is_overdue"])
+            due = p["due_at"]
             row["overdue"] = overdue
-            row["days_overdue"] = selectors.days_overdue(p, now) if overdue else None
-            row["follow_up_pending"] = bool(getattr(p, "follow_up_pending", False))
-            row["contact_url"] = contact_url.format(pk=p.pk)
-            row["watch"] = watch.get(p.watch_level, "")
+            row["days_overdue"] = max((now - due).days, 0) if overdue and due else None
+            row["follow_up_pending"] = bool(p["follow_up_pending"])
+            row["contact_url"] = contact_url.format(pk=pk)
+            row["watch"] = watch.get(p["watch_level"], "")
             row["last"] = last
         rows.append(row)
     return rows
 
 
 # --- People ----------------------------------------------------------------------------
-
-# The columns the person list shows (and the row's level and unlock annotations): the list
-# reads no special-care field, and fetching none keeps each page cheap.
-PERSON_LIST_FIELDS = (
-    "name",
-    "name_kana",
-    "birth_date",
-    "watch_level",
-    "last_contact_at",
-    "district__name",
-    "town__name",
-)
 
 
 def _person_rows_html(rows: list[dict[str, Any]]) -> SafeString:
@@ -221,16 +250,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
         people = selectors.filter_people(people, form.cleaned_data)
     else:
         people = people.none()
-    people = (
-        people.prefetch_related(selectors.current_entries())
-        .only(*PERSON_LIST_FIELDS)
-        .order_by("name_kana", "name", "pk")
-    )
+    people = people.order_by("name_kana", "name", "pk").values(*PERSON_ROW_VALUES)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     rows = _rows(page, today=today_tokyo())
-    _audit_unlocks(
-        request, "person_list", [p.pk for p in page if getattr(p, "only_in_disaster", False)]
-    )
+    _audit_unlocks(request, "person_list", [p["pk"] for p in page if p["only_in_disaster"]])
     return render(
         request,
         "care/person_list.html",
@@ -810,6 +833,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         people = selectors.filter_people(people, form.cleaned_data)
     else:
         people = people.none()
+    people = people.values(*WORKLIST_ROW_VALUES)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     rows = _rows(page, today=today_tokyo(), now=now)
     return render(

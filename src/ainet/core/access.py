@@ -31,7 +31,9 @@ _COMPILED: dict[tuple[Any, ...], tuple[str, tuple[Any, ...]]] = {}
 _COMPILED_MAX = 2048
 
 
-def _rows(key: tuple[Any, ...], build: Callable[[], QuerySet[Any]]) -> list[tuple[Any, ...]]:
+def compiled_rows(
+    key: tuple[Any, ...], build: Callable[[], QuerySet[Any]]
+) -> list[tuple[Any, ...]]:
     """The rows of `build()`'s query (a `values_list`), its SQL compiled once per `key`."""
     from django.db import connection
 
@@ -66,7 +68,7 @@ class _Scope:
         # One query: a row per (membership, district), the district NULL for none.
         memberships: dict[int, _Membership] = {}
         today = today_tokyo()
-        for pk, role, municipality_id, district_id in _rows(
+        for pk, role, municipality_id, district_id in compiled_rows(
             ("memberships", user.pk, today),
             lambda: (
                 RoleMembership.objects.filter(user_id=user.pk)
@@ -109,19 +111,27 @@ class _Scope:
         return ids
 
     @cached_property
-    def disaster_district_ids(self) -> frozenset[int]:
-        """Districts of the user's municipalities under a disaster-mode declaration now.
-        Computed once per request, so a declaration that ends is gone by the next one."""
+    def declarations_in_force(self) -> list[tuple[Any, frozenset[int]]]:
+        """Disaster-mode declarations of the user's municipalities in force now, each with
+        the districts it names (empty: the whole municipality). Read once per request, so a
+        declaration that ends is gone by the next one; the staff banner shares this read."""
         from ainet.care.models import DisasterDeclaration
 
-        ids: set[int] = set()
-        for declaration in (
-            DisasterDeclaration.objects.in_force()
+        if not self.municipality_ids:
+            return []
+        return [
+            (declaration, frozenset(d.pk for d in declaration.districts.all()))
+            for declaration in DisasterDeclaration.objects.in_force()
             .filter(municipality_id__in=self.municipality_ids)
             .prefetch_related("districts")
-        ):
-            declared = {d.pk for d in declaration.districts.all()}
-            ids |= declared or set(self._ward_district_ids(declaration.municipality_id))
+        ]
+
+    @cached_property
+    def disaster_district_ids(self) -> frozenset[int]:
+        """Districts of the user's municipalities under a disaster-mode declaration now."""
+        ids: set[int] = set()
+        for declaration, declared in self.declarations_in_force:
+            ids |= declared or self._ward_district_ids(declaration.municipality_id)
         return frozenset(ids)
 
     def otp_required_by_role(self) -> Exists:
@@ -147,6 +157,13 @@ def _scope(user: Any) -> _Scope | None:
     return cached
 
 
+def declarations_in_force(user: Any) -> list[tuple[Any, frozenset[int]]]:
+    """The disaster-mode declarations in force for the user's municipalities, with the
+    districts each names (empty for the whole municipality); read once per request."""
+    scope = _scope(user)
+    return scope.declarations_in_force if scope else []
+
+
 def forget(user: Any) -> None:
     """Drop the cached scope, e.g. after the user's memberships changed."""
     if hasattr(user, _CACHE_ATTR):
@@ -166,6 +183,12 @@ def visible_district_ids(user: Any) -> frozenset[int]:
 def district_q(user: Any, field: str) -> Q:
     """Rows whose district, reached through `field`, the user may see."""
     return Q(**{f"{field}__in": sorted(visible_district_ids(user))})
+
+
+def municipality_ids_of(user: Any) -> frozenset[int]:
+    """The municipalities of the user's active memberships."""
+    scope = _scope(user)
+    return scope.municipality_ids if scope else frozenset()
 
 
 def municipality_q(user: Any, field: str = "municipality_id") -> Q:
@@ -308,7 +331,7 @@ def otp_required(user: Any) -> bool:
         tuple(sorted(scope.roles)),
         classes,
     )
-    return bool(_rows(key, query))
+    return bool(compiled_rows(key, query))
 
 
 def administered_municipality_ids(user: Any) -> frozenset[int]:

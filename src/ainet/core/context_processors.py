@@ -14,7 +14,7 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
     return {
         "site_name": settings.AINET_SITE_NAME,
         # A plain banner on every page while synthetic demo people are in the database.
-        "demo_mode": Municipality.objects.filter(is_demo=True).exists(),
+        "demo_mode": _demo_mode(),
         "nav": {
             "districts": access.can(user, "core.view_districts"),
             "organisations": access.can(user, "core.view_organisations"),
@@ -43,21 +43,24 @@ def ainet(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def _demo_mode() -> bool:
+    """Whether a demo municipality exists; its SQL is compiled once per worker."""
+    return bool(
+        access.compiled_rows(
+            ("demo_mode",), lambda: Municipality.objects.filter(is_demo=True).values_list("pk")[:1]
+        )
+    )
+
+
 def _disaster_mode(user: Any) -> list[Any]:
     """Disaster-mode declarations in force now for the user's districts (or their whole
-    municipality), for the banner on every staff page."""
+    municipality), for the banner on every staff page. The access scope has read them for
+    this request already (the same read widens what the user may see)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    from ainet.care.models import DisasterDeclaration
-
     mine = access.visible_district_ids(user)
-    shown = []
-    for declaration in (
-        DisasterDeclaration.objects.in_force()
-        .filter(access.municipality_q(user))
-        .prefetch_related("districts")
-    ):
-        declared = list(declaration.districts.all())
-        if not declared or any(d.pk in mine for d in declared):
-            shown.append(declaration)
-    return shown
+    return [
+        declaration
+        for declaration, declared in access.declarations_in_force(user)
+        if not declared or declared & mine
+    ]
