@@ -136,57 +136,77 @@ def main() -> int:
         server = safety_load.Server(env, port, workers, threads)
         server.start()
         outcome = safety_load.Outcome()
+        by_session = safety_load.Outcome()
         try:
+            # The field phones as a supporter would set them up: log in once, make a personal
+            # API token on the account page, then send with the token (no cookies, no CSRF).
             elapsed = safety_load.run_clients(
-                port, prepared, clients, seconds, outcome, threading.Event()
+                port, prepared, clients, seconds, outcome, threading.Event(), auth="token"
+            )
+            # The same with the browser session and its CSRF cookie instead of a token.
+            session_elapsed = safety_load.run_clients(
+                port, prepared, clients, seconds, by_session, threading.Event(), auth="session"
             )
             # Anchors through the same server and client code: what a request costs with no
             # work (the floor of Django + gunicorn + this client on this machine), and with
-            # only the log-in session and the caller's roles read.
+            # only the caller and their roles read.
             anchors = [
-                ("GET /healthz (middleware, SELECT 1)", "/healthz", False),
-                ("GET /api/v1/me (session, roles)", "/api/v1/me", True),
+                ("GET /healthz (middleware, SELECT 1)", "/healthz", False, "session"),
+                ("GET /api/v1/me with a token (user, roles)", "/api/v1/me", True, "token"),
+                ("GET /api/v1/me with a session (session, roles)", "/api/v1/me", True, "session"),
             ]
             floors = [
-                (label, *safety_load.run_reads(port, prepared, clients, seconds, path, login))
-                for label, path, login in anchors
+                (label, *safety_load.run_reads(port, prepared, clients, seconds, path, login, auth))
+                for label, path, login, auth in anchors
             ]
         finally:
             server.stop()
         acked_rate = outcome.created / elapsed
+        session_rate = by_session.created / session_elapsed
         tps = pgbench_tps(url, clients, max(1, round(seconds)))
         stored = safety_load.stored_updates(env, prepared["campaign"])
-        problems = safety_load.verify(outcome, stored)
-        extra = len({row[0] for row in stored} - set(outcome.acked))
+        both = safety_load.Outcome(
+            acked={**outcome.acked, **by_session.acked},
+            created=outcome.created + by_session.created,
+            replayed=outcome.replayed + by_session.replayed,
+            retries=outcome.retries + by_session.retries,
+            failures=outcome.failures + by_session.failures,
+        )
+        problems = safety_load.verify(both, stored)
+        extra = len({row[0] for row in stored} - set(both.acked))
         if extra:
             problems.append(f"{extra} stored updates were never acknowledged")
-        latency = ", ".join(safety_load.iter_percentiles(outcome.latencies))
         print(
             f"server: gunicorn {workers} workers x {threads} threads (gthread), keep-alive 30 s, "
             f"on {os.cpu_count()} cores shared with the {clients} client threads and PostgreSQL"
         )
-        print(
-            f"HTTP safety updates (gunicorn {workers}x{threads} gthread, {clients} clients): "
-            f"{outcome.created} stored in {elapsed:.1f} s = {acked_rate:8.1f} /s  ({latency}); "
-            f"{outcome.replayed} deliberate re-sends answered 200, {outcome.retries} retries"
-        )
+        for label, result, rate in (
+            ("API token", outcome, acked_rate),
+            ("session + CSRF", by_session, session_rate),
+        ):
+            latency = ", ".join(safety_load.iter_percentiles(result.latencies))
+            print(
+                f"HTTP safety updates with a {label} ({clients} clients): {result.created} stored "
+                f"= {rate:8.1f} /s ({rate / tps:.1%} of pgbench; {latency}); {result.replayed} "
+                f"deliberate re-sends answered 200, {result.retries} retries"
+            )
         print(f"pgbench single-row INSERT ({clients} clients, -j 2):      {tps:8.1f} /s")
         for label, answered, spent, latencies in floors:
             rate = answered / spent
             print(
-                f"anchor {label}: {rate:8.1f} /s ({rate / tps:.1%} of pgbench; updates are "
+                f"anchor {label}: {rate:8.1f} /s ({rate / tps:.1%} of pgbench; token updates are "
                 f"{acked_rate / rate:.0%} of it; "
                 f"{', '.join(safety_load.iter_percentiles(latencies))})"
             )
         ratio = acked_rate / tps if tps else 0.0
         verdict = "meets" if ratio >= GOAL else "BELOW"
-        print(f"ratio HTTP / pgbench: {ratio:.1%} ({verdict} the {GOAL:.0%} goal)")
+        print(f"ratio HTTP (token) / pgbench: {ratio:.1%} ({verdict} the {GOAL:.0%} goal)")
         print(
-            f"acknowledged keys {len(outcome.acked)}, stored {len(stored)}, "
+            f"acknowledged keys {len(both.acked)}, stored {len(stored)}, "
             f"distinct stored {len({row[0] for row in stored})}"
         )
-        if outcome.failures:
-            problems.append(f"{len(outcome.failures)} updates refused: {outcome.failures[:3]}")
+        if both.failures:
+            problems.append(f"{len(both.failures)} updates refused: {both.failures[:3]}")
         for problem in problems:
             print(f"PROBLEM: {problem}")
         print("acknowledged set == stored set, zero duplicates" if not problems else "FAILED")

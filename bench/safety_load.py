@@ -250,10 +250,18 @@ class Outcome:
 
 
 class FieldClient:
-    """One supporter's phone: a persistent connection with its session and CSRF cookies."""
+    """One supporter's phone: a persistent connection with its session and CSRF cookies, or
+    (auth="token") a personal API token it made on the account page after logging in once,
+    sent as `Authorization: Bearer …` with no cookie at all."""
 
-    def __init__(self, port: int, username: str, campaign: int, people: list[int]) -> None:
+    def __init__(
+        self, port: int, username: str, campaign: int, people: list[int], auth: str = "session"
+    ) -> None:
+        if auth not in ("session", "token"):
+            raise ValueError(f"auth must be session or token, not {auth!r}")
         self.port, self.username, self.campaign, self.people = port, username, campaign, people
+        self.auth = auth
+        self.token = ""
         self.cookies: dict[str, str] = {}
         self.conn: http.client.HTTPConnection | None = None
         self.rng = random.Random(username)
@@ -271,6 +279,8 @@ class FieldClient:
         headers: dict[str, str] | None = None,
     ) -> tuple[int, bytes]:
         all_headers = {"Accept-Language": "ja", **(headers or {})}
+        if self.token:
+            all_headers["Authorization"] = f"Bearer {self.token}"
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         conn = self._connection()
@@ -295,6 +305,8 @@ class FieldClient:
             self.conn = None
 
     def login(self) -> None:
+        self.token = ""
+        self.cookies = {}
         status, page = self._request("GET", "/staff/login/")
         if status != 200:
             raise RuntimeError(f"log-in page answered {status}")
@@ -315,6 +327,32 @@ class FieldClient:
         )
         if status != 302 or "sessionid" not in self.cookies:
             raise RuntimeError(f"log-in of {self.username} failed ({status})")
+        if self.auth == "token":
+            self._make_token()
+
+    def _make_token(self) -> None:
+        """Make a personal API token on the account page, then forget the session."""
+        form = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": self.cookies.get("csrftoken", ""),
+                "name": "合成 ベンチ用の電話",
+                "days": "1",
+            }
+        ).encode()
+        status, page = self._request(
+            "POST",
+            "/staff/me/tokens/",
+            form,
+            {"Content-Type": "application/x-www-form-urlencoded", "Referer": self._origin()},
+        )
+        found = re.search(rb"ainet_[A-Za-z0-9_-]{43}", page)
+        if status != 200 or not found:
+            raise RuntimeError(f"token of {self.username} not made ({status})")
+        self.token = found.group(0).decode()
+        self.cookies = {}
+
+    def _origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}/staff/me/"
 
     def new_update(self) -> dict[str, Any]:
         status = self.rng.choice(STATUSES)
@@ -333,7 +371,9 @@ class FieldClient:
             "POST",
             f"/api/v1/disaster/campaigns/{self.campaign}/updates",
             json.dumps(update).encode(),
-            {"Content-Type": "application/json", "X-CSRFToken": self.cookies.get("csrftoken", "")},
+            {"Content-Type": "application/json", "X-CSRFToken": self.cookies.get("csrftoken", "")}
+            if not self.token
+            else {"Content-Type": "application/json"},
         )
         return status
 
@@ -347,6 +387,7 @@ def run_clients(
     stop: threading.Event | None = None,
     resend_share: float = 0.05,
     ready: threading.Event | None = None,
+    auth: str = "session",
 ) -> float:
     """`clients` threads send updates for `seconds` (or until `stop`); each keeps re-sending an
     unanswered update (same key, same content) until it gets a 2xx or a 4xx. Returns the
@@ -357,7 +398,7 @@ def run_clients(
     lock = threading.Lock()
     phones = [
         FieldClient(port, accounts[n % len(accounts)]["username"], prepared["campaign"],
-                    accounts[n % len(accounts)]["people"])
+                    accounts[n % len(accounts)]["people"], auth)
         for n in range(clients)
     ]  # fmt: skip
     for phone in phones:
@@ -396,14 +437,20 @@ def run_clients(
 
 
 def run_reads(
-    port: int, prepared: dict[str, Any], clients: int, seconds: float, path: str, login: bool
+    port: int,
+    prepared: dict[str, Any],
+    clients: int,
+    seconds: float,
+    path: str,
+    login: bool,
+    auth: str = "session",
 ) -> tuple[int, float, list[float]]:
     """An anchor for the update rate: `clients` threads GET `path` through the same server and
     the same client code for `seconds` (logged in first when `login`). Returns the number of
     200 answers, the wall time of the sending phase and the latencies."""
     accounts = [a for a in prepared["accounts"] if a["people"]]
     phones = [
-        FieldClient(port, accounts[n % len(accounts)]["username"], prepared["campaign"], [])
+        FieldClient(port, accounts[n % len(accounts)]["username"], prepared["campaign"], [], auth)
         for n in range(clients)
     ]
     if login:

@@ -38,6 +38,14 @@ def _action_a(world: World) -> dict[str, Any]:
     return {"pk": world.users["staff_a"].pk, "action": "unlock"}
 
 
+def _token_a(world: World) -> dict[str, Any]:
+    from ainet.core import tokens
+    from ainet.core.models import ApiToken
+
+    tokens.issue(world.users["staff_a"], "matrix")
+    return {"pk": ApiToken.objects.latest("pk").pk}
+
+
 def _api_district_a(world: World) -> dict[str, Any]:
     return {"code": world.district_a.code}
 
@@ -57,6 +65,8 @@ CORE_RULES: dict[str, Rule] = {
     "core:otp_setup": Rule("special"),
     "core:home": Rule("staff"),
     "core:me": Rule("staff"),
+    "core:token_create": Rule("staff", get_allowed=False),
+    "core:token_revoke": Rule("staff", kwargs=_token_a, get_allowed=False),
     "core:password_change": Rule("staff"),
     "core:district_list": Rule("capability", "core.view_districts"),
     "core:district_detail": Rule(

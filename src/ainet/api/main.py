@@ -7,13 +7,27 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
 from ainet.care.api import router as care_router
+from ainet.core import tokens
 from ainet.core.api import router as core_router
 from ainet.core.guards import needs_second_factor
 from ainet.disaster.api import router as disaster_router
 from ainet.plan.api import router as plan_router
+
+
+class StaffToken(HttpBearer):
+    """A personal API token (`Authorization: Bearer ainet_…`, see core/tokens.py): the request
+    acts as the token's user. Tokens are made only from a session that passed the second
+    factor, so none is asked here; no session or CSRF cookie is needed."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = tokens.user_for(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
 
 
 class StaffSession(SessionAuth):
@@ -30,8 +44,10 @@ api = NinjaAPI(
     title="ainet API",
     version="1",
     description="ainet — community welfare and health plan platform. "
-    "Every operation sees only what the caller's roles and districts allow.",
-    auth=StaffSession(),
+    "Every operation sees only what the caller's roles and districts allow. "
+    "Authenticate with the browser session (and its CSRF token for writes) or with a "
+    "personal API token made on the account page: `Authorization: Bearer ainet_…`.",
+    auth=[StaffToken(), StaffSession()],
     urls_namespace="api-v1",
     docs_url="/docs",
 )

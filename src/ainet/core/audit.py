@@ -34,6 +34,8 @@ class Action(models.TextChoices):
     ROSTER_IMPORT = "roster.import", "roster.import"
     DISASTER_DECLARED = "disaster.declared", "disaster.declared"
     DISASTER_ENDED = "disaster.ended", "disaster.ended"
+    TOKEN_CREATED = "token.created", "token.created"
+    TOKEN_REVOKED = "token.revoked", "token.revoked"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:

@@ -13,19 +13,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from ainet.core import access, audit
-from ainet.core.forms import LoginForm, OtpTokenForm
+from ainet.core import access, audit, tokens
+from ainet.core.forms import ApiTokenForm, LoginForm, OtpTokenForm
 from ainet.core.guards import staff_view
-from ainet.core.models import User
+from ainet.core.models import ApiToken, User
 
 WRONG_CODE = gettext_lazy("The code is wrong or has expired. Try the current code.")
 THROTTLED = gettext_lazy(
@@ -129,9 +130,13 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "core/otp_setup.html", context, status=400 if form.errors else 200)
 
 
-@staff_view()
-@require_GET
-def me(request: HttpRequest) -> HttpResponse:
+def _me_page(
+    request: HttpRequest,
+    *,
+    token_form: ApiTokenForm | None = None,
+    new_secret: str = "",
+    status: int = 200,
+) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     memberships = user.memberships.select_related("municipality", "organisation").prefetch_related(
         "districts"
@@ -144,5 +149,41 @@ def me(request: HttpRequest) -> HttpResponse:
             "has_otp": user_has_device(user, confirmed=True),
             "otp_required": access.otp_required(user),
             "empty_form": Form(),
+            "tokens": list(user.api_tokens.all()),
+            "token_form": token_form or ApiTokenForm(),
+            "new_secret": new_secret,
+            "now": timezone.now(),
         },
+        status=status,
     )
+
+
+@staff_view()
+@require_GET
+def me(request: HttpRequest) -> HttpResponse:
+    return _me_page(request)
+
+
+@staff_view()
+@require_POST
+def token_create(request: HttpRequest) -> HttpResponse:
+    """A personal API token, shown once on the page that answers (never stored in clear)."""
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return _me_page(request, token_form=form, status=400)
+    user: User = request.user  # type: ignore[assignment]
+    secret = tokens.issue(
+        user, form.cleaned_data["name"], form.cleaned_data["days"], request=request
+    )
+    response = _me_page(request, new_secret=secret)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@staff_view()
+@require_POST
+def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    tokens.revoke(request.user, token, request=request)  # type: ignore[arg-type]
+    messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
+    return redirect("core:me")

@@ -151,3 +151,18 @@ class OtpTokenForm(forms.Form):
         error_messages={"invalid": _("Enter the six digits shown in the app.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the token"),
+        max_length=100,
+        help_text=_("Where it will be used, for example “safety confirmation phone”."),
+    )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        min_value=1,
+        max_value=365,
+        initial=90,
+        help_text=_("At most 365 days. You can revoke it at any time."),
+    )
