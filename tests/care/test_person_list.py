@@ -83,3 +83,13 @@ def test_pages_of_fifty(world: World) -> None:
         make_person(world, f"人{i:02d}", name_kana=f"ひと{i:02d}")
     assert len(names(world)) == 50
     assert len(names(world, page="2")) == 5
+
+
+@pytest.mark.parametrize("data", [{}, {"q": "す<ず", "district": "no-such", "watch_level": "x"}])
+def test_filter_fields_render_as_djangos_field_groups(world: World, data: dict[str, str]) -> None:
+    from ainet.care.forms import PersonFilterForm
+
+    form = PersonFilterForm(data, user=world.users["staff_a"])
+    form.is_valid()
+    expected = "".join(f'<div class="form-field">{f.as_field_group()}</div>' for f in form)
+    assert str(form.field_groups()) == expected

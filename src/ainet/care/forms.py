@@ -98,7 +98,27 @@ class ListSelect(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
-class PersonFilterForm(forms.Form):
+class QuickFieldGroups:
+    """`field_groups()`: every field as `<div class="form-field">` with the markup Django's
+    `as_field_group` writes (label, errors, widget), without a template per field and label;
+    fields with help text or a fieldset still go through Django's template."""
+
+    def field_groups(self) -> SafeString:
+        form: Any = self
+        suffix = escape(form.label_suffix if form.label_suffix is not None else ":")
+        parts = []
+        for field in form:
+            if field.help_text or field.use_fieldset or not field.label:
+                group = field.as_field_group()
+            else:
+                label = f'<label for="{escape(field.id_for_label)}">{escape(field.label)}{suffix}</label>'
+                errors = str(field.errors) if field.errors else ""
+                group = f"{label}\n\n\n{errors}\n{field.as_widget()}"
+            parts.append(f'<div class="form-field">{group}</div>')
+        return mark_safe("".join(parts))  # noqa: S308 - labels escaped, widgets render safely
+
+
+class PersonFilterForm(QuickFieldGroups, forms.Form):
     q = forms.CharField(
         label=_("Name or furigana"),
         required=False,

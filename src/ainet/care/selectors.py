@@ -44,9 +44,23 @@ from ainet.core.access import FieldLevel
 from ainet.core.dates import TOKYO, today_tokyo
 
 
+# people_for's querysets, built once per worker for each `access.person_q_key` (which names
+# everything the access condition reads, as read for this request) and handed out as clones:
+# building the condition's Q objects costs more than a small list's SQL. The rows are still
+# decided by the database on every request.
+_PEOPLE_FOR: dict[tuple[Any, ...], QuerySet[Person]] = {}
+_PEOPLE_FOR_MAX = 1024
+
+
 def people_for(user: Any) -> QuerySet[Person]:
     """The people the user may see, each with `field_level` (a FieldLevel value) and
     `only_in_disaster` (True: visible only through a disaster-mode declaration)."""
+    from django.db import connection
+
+    key = (connection.alias, access.person_q_key(user))
+    cached = _PEOPLE_FOR.get(key) if key[1] else None
+    if cached is not None:
+        return cached.all()
     uniform = access.uniform_person_level(user)
     level: Any = (
         Value(int(uniform)) if uniform is not None else access.person_level_expression(user)
@@ -54,11 +68,16 @@ def people_for(user: Any) -> QuerySet[Person]:
     unlocked: Any = Value(False)
     if access.disaster_unlocks_possible(user):
         unlocked = Case(When(access.person_normal_q(user), then=Value(False)), default=Value(True))
-    return (
+    people = (
         Person.objects.for_user(user)
         .annotate(field_level=level, only_in_disaster=unlocked)
         .select_related("district", "town")
     )
+    if key[1]:
+        if len(_PEOPLE_FOR) >= _PEOPLE_FOR_MAX:
+            _PEOPLE_FOR.clear()
+        _PEOPLE_FOR[key] = people
+    return people.all()
 
 
 def search(people: QuerySet[Person], text: str) -> QuerySet[Person]:
