@@ -111,7 +111,8 @@ class QuickFieldGroups:
             if field.help_text or field.use_fieldset or not field.label:
                 group = field.as_field_group()
             else:
-                label = f'<label for="{escape(field.id_for_label)}">{escape(field.label)}{suffix}</label>'
+                target = escape(field.id_for_label)
+                label = f'<label for="{target}">{escape(field.label)}{suffix}</label>'
                 errors = str(field.errors) if field.errors else ""
                 group = f"{label}\n\n\n{errors}\n{field.as_widget()}"
             parts.append(f'<div class="form-field">{group}</div>')
