@@ -43,7 +43,6 @@ from ainet.core import access
 from ainet.core.access import FieldLevel
 from ainet.core.dates import TOKYO, today_tokyo
 
-
 # people_for's querysets, built once per worker for each `access.person_q_key` (which names
 # everything the access condition reads, as read for this request) and handed out as clones:
 # building the condition's Q objects costs more than a small list's SQL. The rows are still
