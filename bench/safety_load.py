@@ -345,6 +345,8 @@ class FieldClient:
             form,
             {"Content-Type": "application/x-www-form-urlencoded", "Referer": self._origin()},
         )
+        if status == 302:  # the account page shows the new token once
+            status, page = self._request("GET", "/staff/me/")
         found = re.search(rb"ainet_[A-Za-z0-9_-]{43}", page)
         if status != 200 or not found:
             raise RuntimeError(f"token of {self.username} not made ({status})")

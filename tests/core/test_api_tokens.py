@@ -32,8 +32,10 @@ def bearer(secret: str) -> Client:
 
 def make_token(world: World, persona: str = "minsei", days: str = "30") -> tuple[str, Client]:
     client = world.client_for(persona)
-    response = client.post(reverse("core:token_create"), {"name": "安否確認の電話", "days": days})
-    assert response.status_code == 200
+    response = client.post(
+        reverse("core:token_create"), {"name": "安否確認の電話", "days": days}, follow=True
+    )
+    assert response.redirect_chain == [(reverse("core:me"), 302)]
     assert response["Cache-Control"] == "no-store"
     found = re.search(r"ainet_[A-Za-z0-9_-]{43}", response.content.decode())
     assert found, "the new secret is shown on the page"
@@ -145,3 +147,11 @@ def test_a_lost_district_counts_from_the_next_token_request(world: World) -> Non
     after = bearer(secret).get(url)
     assert after.status_code == 200
     assert person.pk not in [p["id"] for p in after.json()]
+
+
+def test_a_refused_token_does_not_fall_back_to_the_session(world: World) -> None:
+    secret, client = make_token(world)
+    token = ApiToken.objects.get()
+    tokens.revoke(token.user, token)
+    assert client.get(ME).status_code == 200  # the session alone still works
+    assert client.get(ME, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401

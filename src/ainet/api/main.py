@@ -34,6 +34,8 @@ class StaffSession(SessionAuth):
     """The browser session of a logged-in user who has passed any required second factor."""
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        if request.headers.get("Authorization", "").lower().startswith("bearer "):
+            return None  # a token was presented and refused: no falling back to the cookie
         user = super().authenticate(request, key)
         if user is None or needs_second_factor(request):
             return None

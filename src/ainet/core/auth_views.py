@@ -28,6 +28,7 @@ from ainet.core.forms import ApiTokenForm, LoginForm, OtpTokenForm
 from ainet.core.guards import staff_view
 from ainet.core.models import ApiToken, User
 
+NEW_TOKEN_KEY = "ainet_new_api_token"
 WRONG_CODE = gettext_lazy("The code is wrong or has expired. Try the current code.")
 THROTTLED = gettext_lazy(
     "Too many wrong codes in a row. Wait a few seconds, then enter the current code."
@@ -161,13 +162,20 @@ def _me_page(
 @staff_view()
 @require_GET
 def me(request: HttpRequest) -> HttpResponse:
-    return _me_page(request)
+    # A token just made is in the session only until this page shows it, once.
+    secret = request.session.pop(NEW_TOKEN_KEY, "")
+    response = _me_page(request, new_secret=secret)
+    if secret:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @staff_view()
 @require_POST
 def token_create(request: HttpRequest) -> HttpResponse:
-    """A personal API token, shown once on the page that answers (never stored in clear)."""
+    """A personal API token. The database keeps its digest only; the secret waits in the
+    session for the account page to show it once (post, redirect, get: reloading the page
+    makes no second token)."""
     form = ApiTokenForm(request.POST)
     if not form.is_valid():
         return _me_page(request, token_form=form, status=400)
@@ -175,9 +183,8 @@ def token_create(request: HttpRequest) -> HttpResponse:
     secret = tokens.issue(
         user, form.cleaned_data["name"], form.cleaned_data["days"], request=request
     )
-    response = _me_page(request, new_secret=secret)
-    response["Cache-Control"] = "no-store"
-    return response
+    request.session[NEW_TOKEN_KEY] = secret
+    return redirect("core:me")
 
 
 @staff_view()
