@@ -28,7 +28,7 @@ from ainet.core.forms import ApiTokenForm, LoginForm, OtpTokenForm
 from ainet.core.guards import staff_view
 from ainet.core.models import ApiToken, User
 
-NEW_TOKEN_KEY = "ainet_new_api_token"
+NEW_TOKEN_KEY = "ainet_new_api_token"  # noqa: S105 - a session key, not a secret
 WRONG_CODE = gettext_lazy("The code is wrong or has expired. Try the current code.")
 THROTTLED = gettext_lazy(
     "Too many wrong codes in a row. Wait a few seconds, then enter the current code."
