@@ -423,3 +423,43 @@ def test_the_one_statement_write_stores_the_update_and_its_latest_status(world: 
     latest = SafetyLatest.objects.get(campaign=campaign, person=person)
     assert (latest.update_id, latest.update_count) == (first.update.pk, 1)
     assert SafetyUpdate.objects.filter(campaign=campaign).count() == 1
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="the checked single statement is PostgreSQL's")
+def test_a_fresh_update_is_checked_and_stored_in_one_statement(world: World) -> None:
+    """A fresh key for a person the supporter sees without disaster mode: the visibility check,
+    the insert and the latest-status upsert are one statement. A person out of reach, an
+    unlock and a re-sent key store nothing in it and are told apart by the slower path."""
+    campaign = make_campaign(world)
+    person, elsewhere = make_person(world), make_person(world, world.district_b)
+    hidden = make_person(world, basis=Basis.WARD_ONLY)
+    record(world, campaign, person.pk)  # compiles the check for this access key
+    statements: list[str] = []
+
+    def log(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(log):
+        recorded = record(world, campaign, person.pk, status=SafetyStatus.NOT_HOME)
+    assert recorded.created
+    writes = [s for s in statements if "INSERT" in s]
+    assert len(writes) == 1 and "IS FALSE" in writes[0], statements
+    assert SafetyLatest.objects.get(person=person).status == SafetyStatus.NOT_HOME
+
+    with pytest.raises(safety.SafetyError) as refused:
+        record(world, campaign, elsewhere.pk)
+    assert refused.value.status == 404
+    assert not SafetyUpdate.objects.filter(person=elsewhere).exists()
+
+    declare_disaster(world, [world.district_a])
+    access.forget(world.users["minsei"])
+    before = AuditEvent.objects.count()
+    unlocked = record(world, campaign, hidden.pk)
+    assert unlocked.created and AuditEvent.objects.count() == before + 1
+
+    k = key()
+    first = record(world, campaign, person.pk, key=k)
+    again = record(world, campaign, person.pk, key=k)
+    assert first.created and not again.created and again.update.pk == first.update.pk
+    assert SafetyUpdate.objects.filter(idempotency_key=k).count() == 1

@@ -202,12 +202,12 @@ _COMPILED_MAX = 512
 _SENTINEL = -7_355_608_131
 
 
-def _in_campaign(actor: Any, campaign: SafetyCampaign, person_id: int) -> bool | None:
-    """Whether `actor` sees this person among the campaign's people: None not, else whether
-    only disaster mode makes them visible (an unlock). The same query as `campaign_people`,
-    decided by the database on every call; building and compiling its condition is what
-    costs (milliseconds, more than the query), so the SQL is compiled once per worker for
-    each `access.person_q_key` and campaign, and run with this person's id."""
+def _in_campaign_sql(
+    actor: Any, campaign: SafetyCampaign, person_id: int
+) -> tuple[str, list[Any]] | None:
+    """The SQL of `_in_campaign` for this person (one row, `unlocked`, or none), compiled once
+    per worker for each `access.person_q_key` and campaign; None when it cannot be reused
+    (the user sees no one, or the person's parameter cannot be told apart)."""
     key = (connection.alias, access.person_q_key(actor), campaign.pk, campaign.municipality_id)
     compiled = _COMPILED.get(key)
     if compiled is None:
@@ -219,14 +219,27 @@ def _in_campaign(actor: Any, campaign: SafetyCampaign, person_id: int) -> bool |
             return None
         where = [n for n, value in enumerate(params) if value == _SENTINEL]
         if len(where) != 1:  # cannot tell which parameter is the person: do not reuse it
-            found = people.filter(pk=person_id).values_list("unlocked").first()
-            return None if found is None else bool(found[0])
+            return None
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
         compiled = _COMPILED[key] = (sql, tuple(params), where[0])
     sql, params, at = compiled
+    return sql, [*params[:at], person_id, *params[at + 1 :]]
+
+
+def _in_campaign(actor: Any, campaign: SafetyCampaign, person_id: int) -> bool | None:
+    """Whether `actor` sees this person among the campaign's people: None not, else whether
+    only disaster mode makes them visible (an unlock). The same query as `campaign_people`,
+    decided by the database on every call; building and compiling its condition is what
+    costs (milliseconds, more than the query), so the SQL is compiled once per worker for
+    each `access.person_q_key` and campaign, and run with this person's id."""
+    compiled = _in_campaign_sql(actor, campaign, person_id)
+    if compiled is None:
+        people: Any = campaign_people(actor, campaign)
+        row = people.filter(pk=person_id).values_list("unlocked").first()
+        return None if row is None else bool(row[0])
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params[:at], person_id, *params[at + 1 :]])
+        cursor.execute(*compiled)
         row = cursor.fetchone()
     return None if row is None else bool(row[0])
 
@@ -352,6 +365,18 @@ def record_update(
             return _replay(stored, *content)
         raise error
 
+    if campaign.is_open and connection.vendor == "postgresql":
+        # The usual update — a fresh key for a person the actor sees without disaster mode —
+        # is one statement that checks, stores and advances together. Anything else (a
+        # re-sent key, an unlock to audit, a person out of reach) stores nothing there and
+        # takes the path below, which tells them apart.
+        check = _in_campaign_sql(actor, campaign, person_id)
+        if check is not None:
+            fresh = _new_update(
+                actor, campaign, person_id, key, status, evacuated_to, note, observed_at
+            )
+            if _insert_if_seen(fresh, *check):
+                return Recorded(fresh, created=True)
     if not campaign.is_open:
         return replay_or(
             SafetyError(
@@ -377,17 +402,7 @@ def record_update(
         )
     unlocked = found
 
-    update = SafetyUpdate(
-        campaign=campaign,
-        person_id=person_id,
-        idempotency_key=key,
-        status=status,
-        evacuated_to=evacuated_to,
-        note=note,
-        observed_at=observed_at or timezone.now(),
-        recorded_by=actor,
-        received_at=timezone.now(),
-    )
+    update = _new_update(actor, campaign, person_id, key, status, evacuated_to, note, observed_at)
 
     def taken() -> Recorded:
         # The key is taken: a replay, or a racing request with this key that committed
@@ -410,6 +425,30 @@ def record_update(
             # In the same transaction: the update is stored only with its audit event.
             audit_unlocks(actor, campaign, [person_id], what="safety_update", request=request)
     return Recorded(update, created=True)
+
+
+def _new_update(
+    actor: Any,
+    campaign: SafetyCampaign,
+    person_id: int,
+    key: str,
+    status: str,
+    evacuated_to: str,
+    note: str,
+    observed_at: datetime.datetime | None,
+) -> SafetyUpdate:
+    now = timezone.now()
+    return SafetyUpdate(
+        campaign=campaign,
+        person_id=person_id,
+        idempotency_key=key,
+        status=status,
+        evacuated_to=evacuated_to,
+        note=note,
+        observed_at=observed_at or now,
+        recorded_by=actor,
+        received_at=now,
+    )
 
 
 def _columns(model: type[Any], names: list[str]) -> tuple[str, list[str]]:
@@ -511,6 +550,31 @@ def _advance_latest(update: SafetyUpdate) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+
+
+def _insert_if_seen(update: SafetyUpdate, check_sql: str, check_params: list[Any]) -> bool:
+    """PostgreSQL: `_insert_and_advance` in the same single statement, storing the row only
+    when `check_sql` (`_in_campaign_sql`: the person is among the campaign's people the actor
+    sees, `unlocked` false) says so. False: nothing stored — a taken key, an unlock, or a
+    person the actor does not see — for the caller to tell apart."""
+    insert, values = _insert_sql(update)
+    head, _, tail = insert.partition(" VALUES (")
+    placeholders, _, conflict = tail.partition(") ON CONFLICT ")
+    # Identifiers come from the model's meta (quoted); every value is a parameter.
+    insert = f"{head} SELECT {placeholders} WHERE ({check_sql}) IS FALSE ON CONFLICT {conflict}"
+    columns = _returned_columns()
+    select = f"SELECT {', '.join(columns)}, 1 FROM inserted"  # noqa: S608
+    sql = (
+        f"WITH inserted AS ({insert}), latest AS ({_latest_sql(select)}) "  # noqa: S608
+        f"SELECT {columns[2]} FROM inserted"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, *check_params])
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    _stored(update, row[0])
+    return True
 
 
 def _insert_and_advance(update: SafetyUpdate) -> bool:
