@@ -192,3 +192,17 @@ def test_the_detail_page_offers_editing_only_to_managers(world: World) -> None:
     edit = reverse("care:supporter_edit", kwargs={"pk": neighbour.pk})
     assert edit in world.client_for("staff_a").get(url).content.decode()
     assert edit not in world.client_for("minsei").get(url).content.decode()
+
+
+def test_a_supporter_without_a_district_is_managed_by_those_who_see_the_whole_ward(
+    world: World,
+) -> None:
+    loose = supporter_for(world, None, SupporterKind.NEIGHBOUR, district=None)
+    url = reverse("care:supporter_edit", kwargs={"pk": loose.pk})
+    assert world.client_for("staff_a").get(url).status_code == 404  # one district only
+    admin = world.client_for("ward_admin")
+    assert admin.get(url).status_code == 200
+    response = admin.post(url, _form(loose, district=world.district_b.pk))
+    assert response.status_code == 302
+    loose.refresh_from_db()
+    assert loose.district == world.district_b and loose.name == "近所 花子"

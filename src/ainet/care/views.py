@@ -565,12 +565,16 @@ def supporter_create(request: HttpRequest) -> HttpResponse:
 
 
 def _managed_supporter_or_404(request: HttpRequest, pk: int) -> Supporter:
-    """A supporter the user may manage: one of their districts' (another district's is a
-    404, as is a supporter seen only as the user's own profile)."""
+    """A supporter the user may manage: one of their districts' — or, for someone who sees
+    the whole ward, one with no district yet (another district's is a 404, as is a supporter
+    seen only as the user's own profile)."""
+    user = request.user
+    managed = access.district_q(user, "district_id") | Q(
+        district__isnull=True,
+        municipality_id__in=sorted(access.ward_wide_municipality_ids(user)),
+    )
     return get_object_or_404(
-        Supporter.objects.for_user(request.user)
-        .filter(access.district_q(request.user, "district_id"))
-        .select_related("district", "municipality"),
+        Supporter.objects.for_user(user).filter(managed).select_related("district", "municipality"),
         pk=pk,
     )
 

@@ -185,6 +185,12 @@ def district_q(user: Any, field: str) -> Q:
     return Q(**{f"{field}__in": sorted(visible_district_ids(user))})
 
 
+def ward_wide_municipality_ids(user: Any) -> frozenset[int]:
+    """Municipalities where the user holds a ward-wide staff role (sees every district)."""
+    scope = _scope(user)
+    return scope.ward_wide_municipality_ids if scope else frozenset()
+
+
 def municipality_ids_of(user: Any) -> frozenset[int]:
     """The municipalities of the user's active memberships."""
     scope = _scope(user)
