@@ -160,7 +160,11 @@ def _current_entries(person_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
 
 
 def _rows(
-    people: Any, *, today: datetime.date, now: datetime.datetime | None = None
+    people: Any,
+    *,
+    today: datetime.date,
+    now: datetime.datetime | None = None,
+    with_lists: bool = True,
 ) -> list[dict[str, Any]]:
     """Plain rows for the person list and the worklist, from a page of PERSON_ROW_VALUES
     (WORKLIST_ROW_VALUES with `now`): display values computed once per page (choice labels,
@@ -172,8 +176,12 @@ def _rows(
     lists = {k: str(v) for k, v in ListKind.choices}
     bases = {k: str(v) for k, v in Basis.choices}
     watch = {k: str(v) for k, v in WatchLevel.choices}
-    entries = _current_entries(
-        [p["pk"] for p in people if (p["field_level"] or 0) >= FieldLevel.STANDARD]
+    entries = (
+        _current_entries(
+            [p["pk"] for p in people if (p["field_level"] or 0) >= FieldLevel.STANDARD]
+        )
+        if with_lists
+        else {}
     )
     rows: list[dict[str, Any]] = []
     for p in people:
@@ -839,7 +847,8 @@ def worklist(request: HttpRequest) -> HttpResponse:
         people = people.none()
     people = people.values(*WORKLIST_ROW_VALUES)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    rows = _rows(page, today=today_tokyo(), now=now)
+    # The worklist shows no lists column: no list entries are read for it.
+    rows = _rows(page, today=today_tokyo(), now=now, with_lists=False)
     return render(
         request,
         "care/worklist.html",
@@ -847,7 +856,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "rows": rows,
-            "rows_html": _person_rows_html(rows),
             "query": _query_without_page(request),
             "standard": int(FieldLevel.STANDARD),
             **_caps(request),
