@@ -562,19 +562,7 @@ def _insert_if_seen(update: SafetyUpdate, check_sql: str, check_params: list[Any
     placeholders, _, conflict = tail.partition(") ON CONFLICT ")
     # Identifiers come from the model's meta (quoted); every value is a parameter.
     insert = f"{head} SELECT {placeholders} WHERE ({check_sql}) IS FALSE ON CONFLICT {conflict}"
-    columns = _returned_columns()
-    select = f"SELECT {', '.join(columns)}, 1 FROM inserted"  # noqa: S608
-    sql = (
-        f"WITH inserted AS ({insert}), latest AS ({_latest_sql(select)}) "  # noqa: S608
-        f"SELECT {columns[2]} FROM inserted"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*values, *check_params])
-        row = cursor.fetchone()
-    if row is None:
-        return False
-    _stored(update, row[0])
-    return True
+    return _with_latest(update, insert, [*values, *check_params])
 
 
 def _insert_and_advance(update: SafetyUpdate) -> bool:
@@ -582,7 +570,12 @@ def _insert_and_advance(update: SafetyUpdate) -> bool:
     WITH), so outside a transaction block it is one round trip that commits both or neither
     before it answers. The upsert reads the inserted row from the WITH, so a key that was
     taken (no row) changes nothing. False: the key was already stored."""
-    insert, values = _insert_sql(update)
+    return _with_latest(update, *_insert_sql(update))
+
+
+def _with_latest(update: SafetyUpdate, insert: str, params: list[Any]) -> bool:
+    """Run `insert` (returning `_returned_columns`) with the latest-status upsert of the row it
+    inserts, as one statement; True and `update` marked stored when a row was inserted."""
     columns = _returned_columns()
     # Identifiers come from the model's meta (quoted); every value is a parameter of `insert`.
     select = f"SELECT {', '.join(columns)}, 1 FROM inserted"  # noqa: S608
@@ -591,7 +584,7 @@ def _insert_and_advance(update: SafetyUpdate) -> bool:
         f"SELECT {columns[2]} FROM inserted"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, values)
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         return False
