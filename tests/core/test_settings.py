@@ -68,6 +68,25 @@ def test_embedded_sqlite_runs_with_wal_full_sync_and_foreign_keys() -> None:
     assert "journal_mode=WAL" in options["init_command"]
 
 
+@pytest.mark.skipif(not on_postgresql(), reason="JIT is a PostgreSQL setting")
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_the_jit_option_keeps_other_connection_options(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ainet import settings
+
+    monkeypatch.setenv("AINET_DATABASE_URL", "postgres://u@db.example:5432/ainet?sslmode=require")
+    config = settings.database_settings()
+    assert config["OPTIONS"]["sslmode"] == "require"
+    assert config["OPTIONS"]["options"] == "-c jit=off"
+    monkeypatch.setenv("AINET_PG_JIT", "on")
+    assert "options" not in settings.database_settings().get("OPTIONS", {})
+
+
 def test_time_zone_and_language_defaults() -> None:
     from django.conf import settings
 
