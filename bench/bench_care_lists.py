@@ -146,8 +146,12 @@ def small_only() -> None:
 
     from ainet.demo.care_demo import build_care
 
+    from ainet.care.models import Person
+
     ward = _demo_ward()
-    build_care(ward)
+    # On PostgreSQL the small size shares the bench database: build the care records once.
+    if not Person.objects.filter(municipality=ward, list_entries__source="デモ（架空）").exists():
+        build_care(ward)
     print(f"database: {connection.vendor}, {ROUNDS} rounds per measurement")
     counts = run_size("small (demo)", _clients())
     print("COUNTS " + json.dumps({f"{page}|{persona}": n for (page, persona), n in counts.items()}))
