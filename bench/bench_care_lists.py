@@ -144,9 +144,8 @@ def small_only() -> None:
     synthetic_care.configure_django()
     from django.db import connection
 
-    from ainet.demo.care_demo import build_care
-
     from ainet.care.models import Person
+    from ainet.demo.care_demo import build_care
 
     ward = _demo_ward()
     # On PostgreSQL the small size shares the bench database: build the care records once.
