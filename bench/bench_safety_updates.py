@@ -181,12 +181,12 @@ def main() -> int:
             f"on {os.cpu_count()} cores shared with the {clients} client threads and PostgreSQL"
         )
         for label, result, rate in (
-            ("API token", outcome, acked_rate),
-            ("session + CSRF", by_session, session_rate),
+            ("an API token", outcome, acked_rate),
+            ("a session + CSRF", by_session, session_rate),
         ):
             latency = ", ".join(safety_load.iter_percentiles(result.latencies))
             print(
-                f"HTTP safety updates with a {label} ({clients} clients): {result.created} stored "
+                f"HTTP safety updates with {label} ({clients} clients): {result.created} stored "
                 f"= {rate:8.1f} /s ({rate / tps:.1%} of pgbench; {latency}); {result.replayed} "
                 f"deliberate re-sends answered 200, {result.retries} retries"
             )
