@@ -46,8 +46,12 @@ def need_kinds_for(user: Any, *, special: bool) -> QuerySet[NeedKind]:
 
 
 def _need_label(need: NeedKind) -> str:
+    return _need_text(need.name, need.name_en)
+
+
+def _need_text(name: str, name_en: str) -> str:
     english = (get_language() or "ja").startswith("en")
-    return need.name_en if english and need.name_en else need.name
+    return name_en if english and name_en else name
 
 
 class NeedChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -165,10 +169,8 @@ class PersonFilterForm(QuickFieldGroups, forms.Form):
             ("care_filter_needs", municipality_ids, special),
             lambda: need_kinds_for(user, special=special).values_list("pk", "name", "name_en"),
         )
-        english = (get_language() or "ja").startswith("en")
         self.fields["need"].choices = _choices(  # type: ignore[attr-defined]
-            _("All needs"),
-            [(str(pk), name_en if english and name_en else name) for pk, name, name_en in needs],
+            _("All needs"), [(str(pk), _need_text(name, name_en)) for pk, name, name_en in needs]
         )
 
 

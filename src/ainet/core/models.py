@@ -370,7 +370,3 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
-
-    def is_usable(self, now: datetime.datetime | None = None) -> bool:
-        now = now or timezone.now()
-        return self.revoked_at is None and self.expires_at > now
