@@ -136,6 +136,11 @@ TEMPLATES = [
 ]
 
 
+# psycopg prepares a query after this many runs; no query runs this often, so only those
+# that ask (`execute(..., prepare=True)`) are prepared.
+PREPARE_ONLY_WHEN_ASKED = 2**31 - 1
+
+
 def database_settings() -> dict[str, Any]:
     """PostgreSQL when AINET_DATABASE_URL is set, otherwise embedded SQLite under var/."""
     url = os.environ.get("AINET_DATABASE_URL", "")
@@ -148,9 +153,15 @@ def database_settings() -> dict[str, Any]:
         # a plan took ~0.6 s of a 0.7 s person list (measured with EXPLAIN ANALYZE); these
         # are short queries that JIT never pays back. AINET_PG_JIT=on keeps the server's
         # setting.
+        options = config.setdefault("OPTIONS", {})
         if env_str("AINET_PG_JIT", "off") != "on":
-            options = config.setdefault("OPTIONS", {})
             options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+        # Django's queries are bound on the client and never prepared; this lets code that
+        # asks for it (`prepare=True`: the safety fast path, ainet/api/fastpath.py) prepare
+        # a statement on the server, and nothing else. AINET_PG_PREPARE=off for a pooler
+        # that cannot keep prepared statements.
+        if env_bool("AINET_PG_PREPARE", True):
+            options.setdefault("prepare_threshold", PREPARE_ONLY_WHEN_ASKED)
         return config
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
@@ -170,6 +181,9 @@ def database_settings() -> dict[str, Any]:
 
 
 DATABASES = {"default": database_settings()}
+# The safety fast path (ainet/api/fastpath.py) on PostgreSQL; off: every update goes through
+# Django's middleware and the API router.
+SAFETY_FAST_PATH = env_bool("AINET_SAFETY_FAST_PATH", True)
 
 
 def cache_settings() -> dict[str, Any]:

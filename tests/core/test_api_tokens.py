@@ -102,6 +102,13 @@ def test_unusable_tokens_are_refused(world: World, problem: str) -> None:
     response = bearer(secret).get(ME)
     assert response.status_code == 401
     assert " / " in response.json()["detail"]
+    # A write too: 401 (log in again), not the CSRF check's 403 for a session.
+    campaign, person = make_campaign(world), make_person(world)
+    sent = {"idempotency_key": str(uuid.uuid4()), "person": person.pk, "status": "safe"}
+    url = reverse("api-v1:safety_updates", kwargs={"campaign_id": campaign.pk})
+    response = bearer(secret).post(url, json.dumps(sent), content_type="application/json")
+    assert response.status_code == 401
+    assert not SafetyUpdate.objects.exists()
 
 
 def test_the_owner_revokes_a_token_and_nobody_else_can(world: World) -> None:

@@ -87,6 +87,18 @@ def test_the_jit_option_keeps_other_connection_options(monkeypatch: pytest.Monke
     assert "options" not in settings.database_settings().get("OPTIONS", {})
 
 
+def test_statements_are_prepared_only_when_asked_unless_turned_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ainet import settings
+
+    monkeypatch.setenv("AINET_DATABASE_URL", "postgres://u@db.example:5432/ainet")
+    options = settings.database_settings()["OPTIONS"]
+    assert options["prepare_threshold"] == settings.PREPARE_ONLY_WHEN_ASKED
+    monkeypatch.setenv("AINET_PG_PREPARE", "off")
+    assert "prepare_threshold" not in settings.database_settings()["OPTIONS"]
+
+
 def test_time_zone_and_language_defaults() -> None:
     from django.conf import settings
 

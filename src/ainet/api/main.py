@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from ainet.care.api import router as care_router
@@ -33,9 +33,14 @@ class StaffToken(HttpBearer):
 class StaffSession(SessionAuth):
     """The browser session of a logged-in user who has passed any required second factor."""
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+    def __call__(self, request: HttpRequest) -> Any:
         if request.headers.get("Authorization", "").lower().startswith("bearer "):
-            return None  # a token was presented and refused: no falling back to the cookie
+            # A token was presented and refused: no falling back to the cookie, and no CSRF
+            # check either (which would answer a revoked token 403 instead of 401).
+            return None
+        return super().__call__(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = super().authenticate(request, key)
         if user is None or needs_second_factor(request):
             return None
@@ -67,6 +72,23 @@ def unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
         {"detail": "ログインが必要です / Log-in required."},
         status=401,
     )
+
+
+# django-ninja's own messages, in Japanese and English like every other answer here.
+NINJA_MESSAGES = {
+    "Cannot parse request body": "リクエストの本文を読み取れません（JSON を確かめてください） / "
+    "Cannot parse the request body (check the JSON).",
+    "CSRF check Failed": "CSRF の確認に失敗しました。ページを開き直すか、"
+    "API トークンを使ってください / CSRF check failed. Reload the page, or use an API token.",
+}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    message = str(exc)
+    if " / " not in message:  # ours are in both languages already
+        message = NINJA_MESSAGES.get(message.split(" (")[0], f"処理できません / {message}")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 @api.exception_handler(ValidationError)

@@ -72,8 +72,9 @@ def revoke(user: User, token: ApiToken, *, request: Any = None) -> None:
         )
 
 
-def user_for(secret: str) -> User | None:
-    """The active user a usable token belongs to, or None. One query (token and user)."""
+def token_for(secret: str) -> ApiToken | None:
+    """The usable token with this secret, its active user read with it, or None. One query
+    (token and user), and a conditional write of `last_used_at` every ten minutes."""
     if not secret.startswith(PREFIX) or len(secret) > 100:
         return None
     now = timezone.now()
@@ -87,5 +88,13 @@ def user_for(secret: str) -> User | None:
         ApiToken.objects.filter(pk=token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - TOUCH_EVERY)
         ).update(last_used_at=now)
+    return token
+
+
+def user_for(secret: str) -> User | None:
+    """The active user a usable token belongs to, or None (see `token_for`)."""
+    token = token_for(secret)
+    if token is None:
+        return None
     user: User = token.user
     return user

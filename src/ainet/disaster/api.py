@@ -94,7 +94,9 @@ def _both(render: Any) -> str:
     return ja if ja == en else f"{ja} / {en}"
 
 
-def _update_out(update: SafetyUpdate) -> dict[str, Any]:
+def _update_out(update: SafetyUpdate, recorded_by: str | None = None) -> dict[str, Any]:
+    """An update as the API answers it (`recorded_by`: the recorder's username, when known
+    without reading the user)."""
     return {
         "id": update.pk,
         "idempotency_key": update.idempotency_key,
@@ -105,7 +107,9 @@ def _update_out(update: SafetyUpdate) -> dict[str, Any]:
         # In Tokyo time whether the row was just written or read back (replays answer alike).
         "observed_at": timezone.localtime(update.observed_at),
         "received_at": timezone.localtime(update.received_at),
-        "recorded_by": update.recorded_by.get_username(),
+        "recorded_by": recorded_by
+        if recorded_by is not None
+        else update.recorded_by.get_username(),
     }
 
 

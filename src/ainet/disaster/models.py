@@ -285,3 +285,20 @@ class EvacuationPlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan_id} v{self.version}"
+
+
+class ScopeEpoch(models.Model):
+    """One row counting changes to what decides a user's reach in normal times (role
+    memberships and their districts, districts, information agreements, campaigns). On
+    PostgreSQL, statement triggers bump it in the changing transaction (migration 0003), so
+    the safety fast path (`ainet.api.fastpath`) can keep a user's compiled check per worker
+    and, in the same statement that stores an update, refuse it when the count moved."""
+
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("scope epoch")
+        verbose_name_plural = _("scope epochs")
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -227,6 +227,28 @@ def _in_campaign_sql(
     return sql, [*params[:at], person_id, *params[at + 1 :]]
 
 
+def seen_check_sql(actor: Any, campaign: SafetyCampaign) -> tuple[str, tuple[Any, ...], int] | None:
+    """SQL selecting the person (one row or none) when they are among the campaign's people
+    and `actor` sees them in normal times — without disaster mode, so nothing to audit:
+    `campaign_people` with `unlocked` false. (SQL, parameters, index of the person's id
+    among them), the id a stand-in to replace; None when the user sees no one or the
+    person's parameter cannot be told apart. Reads only what `access.person_normal_q` reads
+    (memberships, districts, an information agreement), never the declarations."""
+    people = (
+        Person.objects.filter(access.person_normal_q(actor), in_campaign_q(campaign), pk=_SENTINEL)
+        .order_by()
+        .values("pk")
+    )
+    try:
+        sql, params = people.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    where = [n for n, value in enumerate(params) if value == _SENTINEL]
+    if len(where) != 1:
+        return None
+    return sql, tuple(params), where[0]
+
+
 def _in_campaign(actor: Any, campaign: SafetyCampaign, person_id: int) -> bool | None:
     """Whether `actor` sees this person among the campaign's people: None not, else whether
     only disaster mode makes them visible (an unlock). The same query as `campaign_people`,

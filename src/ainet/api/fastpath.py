@@ -1,0 +1,365 @@
+"""The hot path of safety confirmation: `POST /api/v1/disaster/campaigns/{id}/updates` with a
+personal API token, answered in front of Django's middleware in one database statement.
+
+After a disaster every field phone sends updates at once, and the whole Django request
+(middleware, routing, the schema, the user's roles and the access check, five round trips)
+costs several times the insert itself. This WSGI wrapper answers only the usual case — a
+well-formed update with a fresh key for a person the token's user sees in normal times — and
+hands everything else to Django unchanged (`environ` with its body), which decides it as
+before: replays, refused keys, bad input, disaster-mode unlocks (audited), sessions, errors.
+
+What the database decides, on every request, in the one statement that stores the update:
+the token is usable (not revoked, not expired, its user active), the campaign is open, the
+person is among the campaign's people that the user sees in normal times (the condition
+`access.person_normal_q` builds, compiled for this user), the key is fresh; and the scope
+epoch (`disaster.ScopeEpoch`, bumped by triggers on role memberships, districts, information
+agreements and campaigns) still has the value it had when the worker compiled that
+condition. So a revoked token, a lost district or a closed campaign count from the next
+request, exactly as on the Django path; only the compiled condition is kept per worker.
+
+PostgreSQL only (SQLite serialises writers anyway, and the Django path is the same there);
+`AINET_SAFETY_FAST_PATH=off` turns it off. The statement is prepared on the server, so it is
+planned once per connection; connection poolers in transaction mode must support prepared
+statements (PgBouncer ≥ 1.21 with `max_prepared_statements`), or turn this off.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import logging
+import re
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.handlers.wsgi import WSGIRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import close_old_connections, connection
+from django.http import HttpResponse, JsonResponse
+from django.middleware.clickjacking import XFrameOptionsMiddleware
+from django.middleware.security import SecurityMiddleware
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+
+from ainet.core import access, tokens
+from ainet.core.dates import today_tokyo
+from ainet.core.models import ApiToken, User
+from ainet.disaster import safety
+from ainet.disaster.api import _update_out
+from ainet.disaster.models import SafetyCampaign, SafetyUpdate, ScopeEpoch
+from ainet.public import languages
+
+logger = logging.getLogger(__name__)
+
+PATH = re.compile(r"/api/v1/disaster/campaigns/([1-9][0-9]{0,17})/updates")
+MAX_BODY = 16 * 1024
+FIELDS = frozenset({"idempotency_key", "person", "status", "evacuated_to", "note", "observed_at"})
+# The times both this path and the schema (pydantic) read the same way; others go to Django.
+TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)?")
+# The schema's limits (`disaster.api.UpdateIn`); longer values go to Django to be refused.
+MAX_LENGTHS = {"idempotency_key": 200, "status": 40, "evacuated_to": 1000, "note": 5000}
+ENTRIES_MAX = 4096
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What a worker keeps for one token and campaign: the compiled statement and the
+    values it was compiled from. Rebuilt on a new day, after `tokens.TOUCH_EVERY` (which
+    also keeps the token's `last_used_at` current) and when the epoch moved."""
+
+    key: tuple[str, str, int]
+    token_id: int
+    user_id: int
+    campaign_id: int
+    epoch: int
+    today: datetime.date
+    built_at: float
+    sql: str
+    check_params: tuple[Any, ...]
+    person_at: int
+
+
+_ENTRIES: dict[tuple[str, str, int], _Entry] = {}
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _table(model: type[Any]) -> str:
+    return _quote(model._meta.db_table)
+
+
+def _column(model: type[Any], field: str) -> str:
+    return _quote(model._meta.get_field(field).column)
+
+
+def _epoch_sql() -> str:
+    return f"SELECT {_column(ScopeEpoch, 'value')} FROM {_table(ScopeEpoch)} WHERE id = 1"  # noqa: S608
+
+
+def _read_epoch() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(_epoch_sql())
+        row = cursor.fetchone()
+        if row is None:  # a flushed database: the triggers write it on the next change
+            cursor.execute(
+                f"INSERT INTO {_table(ScopeEpoch)} (id, {_column(ScopeEpoch, 'value')}) "  # noqa: S608
+                "VALUES (1, 0) ON CONFLICT (id) DO NOTHING"
+            )
+            cursor.execute(_epoch_sql())
+            row = cursor.fetchone()
+    return int(row[0])
+
+
+def _statement(check_sql: str) -> str:
+    """The one statement: a guard row when the token, user, campaign and epoch still hold;
+    the insert of the update when the guard row exists, the person passes `check_sql` and
+    the key is fresh; the latest-status upsert of what was inserted. It answers one row:
+    (the new update's id or NULL, the recorder's username or NULL, the epoch now)."""
+    token, user, campaign = ApiToken, User, SafetyCampaign
+    guard = (
+        f"SELECT u.{_column(user, 'username')} AS username FROM {_table(token)} t "  # noqa: S608
+        f"JOIN {_table(user)} u ON u.id = t.{_column(token, 'user')} "
+        f"WHERE t.id = %s AND t.{_column(token, 'revoked_at')} IS NULL "
+        f"AND t.{_column(token, 'expires_at')} > %s AND u.{_column(user, 'is_active')} "
+        f"AND EXISTS (SELECT 1 FROM {_table(campaign)} c WHERE c.id = %s "
+        f"AND c.{_column(campaign, 'closed_at')} IS NULL) "
+        f"AND ({_epoch_sql()}) = %s"
+    )
+    table, columns = safety._columns(SafetyUpdate, safety._UPDATE_COLUMNS)
+    returned = safety._returned_columns()
+    insert = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(['%s'] * len(columns))} FROM guard WHERE EXISTS ({check_sql}) "
+        f"ON CONFLICT ({columns[0]}, {columns[2]}) DO NOTHING RETURNING {', '.join(returned)}"
+    )
+    latest = safety._latest_sql(f"SELECT {', '.join(returned)}, 1 FROM inserted")  # noqa: S608
+    return (
+        f"WITH guard AS ({guard}), inserted AS ({insert}), latest AS ({latest}) "  # noqa: S608
+        f"SELECT (SELECT {returned[2]} FROM inserted), (SELECT username FROM guard), "
+        f"({_epoch_sql()})"
+    )
+
+
+def _entry(secret: str, campaign_id: int, today: datetime.date) -> _Entry | None:
+    key = (connection.alias, tokens.digest(secret), campaign_id)
+    entry = _ENTRIES.get(key)
+    now = time.monotonic()
+    if (
+        entry is not None
+        and entry.today == today
+        and now - entry.built_at < tokens.TOUCH_EVERY.total_seconds()
+    ):
+        return entry
+    _ENTRIES.pop(key, None)
+    # The epoch first: a change committed after this read moves it, so what is read below
+    # can only be newer than the epoch it is kept with, never older.
+    epoch = _read_epoch()
+    token = tokens.token_for(secret)
+    if token is None:
+        return None
+    user = token.user
+    if not access.can(user, "disaster.safety_record"):
+        return None
+    campaign = SafetyCampaign.objects.for_user(user).filter(pk=campaign_id).first()
+    if campaign is None or not campaign.is_open:
+        return None
+    check = safety.seen_check_sql(user, campaign)
+    if check is None:
+        return None
+    check_sql, check_params, person_at = check
+    entry = _Entry(
+        key=key,
+        token_id=token.pk,
+        user_id=user.pk,
+        campaign_id=campaign.pk,
+        epoch=epoch,
+        today=today,
+        built_at=now,
+        sql=_statement(check_sql),
+        check_params=check_params,
+        person_at=person_at,
+    )
+    if len(_ENTRIES) >= ENTRIES_MAX:
+        _ENTRIES.clear()
+    _ENTRIES[key] = entry
+    return entry
+
+
+def forget_all() -> None:
+    """Drop every kept statement (tests; a worker never needs to)."""
+    _ENTRIES.clear()
+
+
+def _payload(body: bytes) -> dict[str, Any] | None:
+    """The update when it has exactly the shape the schema takes without coercion."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not data.keys() <= FIELDS:
+        return None
+    if not {"idempotency_key", "person", "status"} <= data.keys():
+        return None
+    person = data["person"]
+    if type(person) is not int or not 0 < person < 2**63:
+        return None
+    for name, limit in MAX_LENGTHS.items():
+        value = data.get(name, "")
+        if not isinstance(value, str) or len(value) > limit:
+            return None
+    observed = data.get("observed_at")
+    if observed is not None and not (isinstance(observed, str) and TIME.fullmatch(observed)):
+        return None
+    return data
+
+
+def _record(entry: _Entry, data: dict[str, Any]) -> tuple[SafetyUpdate, str] | None:
+    """Store the update in the one statement; None: nothing stored (Django decides why)."""
+    observed_at = data.get("observed_at")
+    try:
+        when = datetime.datetime.fromisoformat(observed_at) if observed_at else None
+        note = data.get("note", "").strip()
+        where, when = safety._validate(
+            data["idempotency_key"], data["status"], data.get("evacuated_to", ""), note, when
+        )
+    except (ValueError, safety.SafetyError):
+        return None
+    now = timezone.now()
+    update = SafetyUpdate(
+        campaign_id=entry.campaign_id,
+        person_id=data["person"],
+        idempotency_key=data["idempotency_key"],
+        status=data["status"],
+        evacuated_to=where,
+        note=note,
+        observed_at=when or now,
+        recorded_by_id=entry.user_id,
+        received_at=now,
+    )
+    check = list(entry.check_params)
+    check[entry.person_at] = update.person_id
+    values = [
+        entry.token_id,
+        now,
+        entry.campaign_id,
+        entry.epoch,
+        update.campaign_id,
+        update.person_id,
+        update.idempotency_key,
+        update.status,
+        update.evacuated_to,
+        update.note,
+        update.observed_at,
+        update.recorded_by_id,
+        update.received_at,
+        *check,
+    ]
+    connection.ensure_connection()
+    raw = connection.connection
+    if not raw.autocommit:  # inside a transaction (a test's): the statement must commit alone
+        return None
+    import psycopg
+
+    with psycopg.Cursor(raw) as cursor:
+        # Prepared once per connection when the settings allow it (`prepare_threshold`).
+        cursor.execute(entry.sql, values, prepare=raw.prepare_threshold is not None)
+        row = cursor.fetchone()
+    update_id, username, epoch = row if row is not None else (None, None, None)
+    if update_id is None or username is None:
+        if epoch != entry.epoch or username is None:
+            _ENTRIES.pop(entry.key, None)
+        return None
+    safety._stored(update, update_id)
+    return update, username
+
+
+def _noop(request: Any) -> HttpResponse:  # the middleware below only post-process
+    raise AssertionError("not called")
+
+
+_SECURITY = SecurityMiddleware(_noop)
+_FRAMES = XFrameOptionsMiddleware(_noop)
+
+
+def _response(request: WSGIRequest, update: SafetyUpdate, username: str) -> HttpResponse:
+    """The answer Django's path gives a stored update, with the same headers."""
+    response = JsonResponse(
+        _update_out(update, recorded_by=username), status=201, encoder=DjangoJSONEncoder
+    )
+    language = languages.for_request(request)
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    response.headers.setdefault("Content-Language", languages.html_lang(language))
+    _SECURITY.process_response(request, response)
+    _FRAMES.process_response(request, response)
+    response.headers.setdefault("Content-Length", str(len(response.content)))
+    return response
+
+
+class SafetyFastPath:
+    """WSGI middleware in front of Django's application (see the module docstring)."""
+
+    def __init__(self, application: Callable[..., Iterable[bytes]]) -> None:
+        self.application = application
+
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
+        answered = None
+        if (
+            environ.get("REQUEST_METHOD") == "POST"
+            and environ.get("HTTP_AUTHORIZATION", "").startswith("Bearer ")
+            and settings.SAFETY_FAST_PATH
+            and connection.vendor == "postgresql"
+            and (match := PATH.fullmatch(environ.get("PATH_INFO", "")))
+        ):
+            answered = self._try(environ, int(match.group(1)))
+        if answered is None:
+            return self.application(environ, start_response)
+        status = f"{answered.status_code} {answered.reason_phrase}"
+        start_response(status, list(answered.items()))
+        return [answered.content]
+
+    def _try(self, environ: dict[str, Any], campaign_id: int) -> HttpResponse | None:
+        content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or -1)
+        except ValueError:
+            return None
+        if content_type != "application/json" or not 0 < length <= MAX_BODY:
+            return None
+        body = environ["wsgi.input"].read(length)
+        # Whatever happens below, Django can read the body as it came.
+        environ["wsgi.input"] = io.BytesIO(body)
+        if len(body) != length:
+            return None
+        request = WSGIRequest(environ)
+        try:
+            request.get_host()  # ALLOWED_HOSTS, exactly as Django checks it
+        except Exception:  # DisallowedHost and the like: Django answers it
+            return None
+        if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+            return None  # Django redirects
+        data = _payload(body)
+        if data is None:
+            return None
+        close_old_connections()
+        try:
+            entry = _entry(environ["HTTP_AUTHORIZATION"][7:], campaign_id, today_tokyo())
+            recorded = _record(entry, data) if entry is not None else None
+        except Exception:
+            # A database error (a lost connection, a plan invalidated by a migration): drop
+            # the connection and let Django answer; a stored update then replays as 200.
+            logger.warning("safety fast path fell back to Django", exc_info=True)
+            connection.close()
+            return None
+        finally:
+            close_old_connections()
+        if recorded is None:
+            return None
+        return _response(request, *recorded)

@@ -1,0 +1,242 @@
+"""The safety fast path (ainet/api/fastpath.py) through the WSGI application: it answers a
+fresh token update exactly as Django's path would, and hands everything else to Django, so
+that a revoked token, a lost district, a closed campaign, a replay, bad input or a
+disaster-mode unlock is decided there as before. PostgreSQL only (it is off on SQLite); the
+tests commit, so they use `transactional_db`."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.test import RequestFactory, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from ainet.api import fastpath
+from ainet.care.models import Basis
+from ainet.core import tokens
+from ainet.core.models import AuditEvent
+from ainet.disaster.models import SafetyCampaign, SafetyLatest, SafetyUpdate, ScopeEpoch
+from tests.conftest import World, on_postgresql
+from tests.disaster.safety_people import declare_disaster, make_campaign, make_person
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def call(app: WSGIApp, environ: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:
+    answered: dict[str, Any] = {}
+
+    def start_response(status: str, headers: list[tuple[str, str]]) -> None:
+        answered["status"], answered["headers"] = status, dict(headers)
+
+    body = b"".join(app(environ, start_response))
+    return int(answered["status"].split()[0]), answered["headers"], body
+
+
+def environ(
+    campaign: SafetyCampaign, payload: Any, secret: str = "", **extra: Any
+) -> dict[str, Any]:
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"} if secret else {}
+    request = RequestFactory().generic(
+        "POST",
+        reverse("api-v1:safety_updates", kwargs={"campaign_id": campaign.pk}),
+        payload if isinstance(payload, bytes) else json.dumps(payload).encode(),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="ja",
+        **headers,
+        **extra,
+    )
+    return request.environ
+
+
+def update(person_id: int, **kw: Any) -> dict[str, Any]:
+    return {
+        "idempotency_key": str(uuid.uuid4()),
+        "person": person_id,
+        "status": "safe",
+        "evacuated_to": "",
+        "note": "",
+        "observed_at": "2026-01-17T05:46:00+09:00",
+        **kw,
+    }
+
+
+class Django:
+    """Django's WSGI application, counting the requests the fast path handed it."""
+
+    def __init__(self) -> None:
+        self.handler = WSGIHandler()
+        self.calls = 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        self.calls += 1
+        return self.handler(environ, start_response)
+
+
+@pytest.fixture
+def fast(transactional_db: None) -> Iterable[tuple[fastpath.SafetyFastPath, Django]]:
+    fastpath.forget_all()
+    django = Django()
+    yield fastpath.SafetyFastPath(django), django
+    fastpath.forget_all()
+
+
+pg_only = pytest.mark.skipif(not on_postgresql(), reason="the fast path is PostgreSQL's")
+
+
+@pg_only
+def test_a_fresh_update_is_answered_without_django_as_django_answers_it(
+    fast: Any, world: World
+) -> None:
+    app, django = fast
+    campaign, person = make_campaign(world), make_person(world)
+    secret = tokens.issue(world.users["minsei"], "phone", 1)
+    sent = update(person.pk, note="  無事を確認 ")
+    status, headers, body = call(app, environ(campaign, sent, secret))
+    assert status == 201 and django.calls == 0
+    stored = SafetyUpdate.objects.get()
+    assert (stored.idempotency_key, stored.note, stored.recorded_by) == (
+        sent["idempotency_key"],
+        "無事を確認",
+        world.users["minsei"],
+    )
+    latest = SafetyLatest.objects.get(campaign=campaign, person=person)
+    assert (latest.update_id, latest.update_count, latest.status) == (stored.pk, 1, "safe")
+
+    # The same update once more, and another through Django alone: the same answers.
+    again_status, _again_headers, again = call(app, environ(campaign, sent, secret))
+    assert again_status == 200 and django.calls == 1
+    assert json.loads(again) == json.loads(body)
+    with override_settings(SAFETY_FAST_PATH=False):
+        other = update(person.pk, note="  無事を確認 ")
+        slow_status, slow_headers, slow = call(app, environ(campaign, other, secret))
+    assert slow_status == 201 and django.calls == 2
+    fast_json, slow_json = json.loads(body), json.loads(slow)
+    for varying in ("id", "idempotency_key", "received_at"):
+        fast_json.pop(varying), slow_json.pop(varying)
+    assert fast_json == slow_json
+    assert {k: v for k, v in headers.items() if k != "Content-Length"} == {
+        k: v for k, v in slow_headers.items() if k != "Content-Length"
+    }
+    assert headers["X-Frame-Options"] == "DENY" and headers["Content-Language"] == "ja"
+
+
+@pg_only
+def test_a_revoked_token_or_an_inactive_user_counts_from_the_next_request(
+    fast: Any, world: World
+) -> None:
+    app, django = fast
+    campaign, person = make_campaign(world), make_person(world)
+    user = world.users["minsei"]
+    secret = tokens.issue(user, "phone", 1)
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
+    tokens.revoke(user, user.api_tokens.get())
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 401
+    secret = tokens.issue(user, "phone 2", 1)
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 401
+    assert SafetyUpdate.objects.count() == 2 and django.calls == 2
+
+
+@pg_only
+def test_a_district_taken_away_or_a_closed_campaign_counts_from_the_next_request(
+    fast: Any, world: World
+) -> None:
+    app, django = fast
+    campaign, person = make_campaign(world), make_person(world)
+    secret = tokens.issue(world.users["minsei"], "phone", 1)
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
+    before = ScopeEpoch.objects.get(pk=1).value
+    world.users["minsei"].memberships.get().districts.set([world.district_b])
+    assert ScopeEpoch.objects.get(pk=1).value > before  # the trigger moved it
+    status, _headers, body = call(app, environ(campaign, update(person.pk), secret))
+    assert status == 404 and json.loads(body)["code"] == "person_not_found"
+    world.users["minsei"].memberships.get().districts.set([world.district_a])
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
+    SafetyCampaign.objects.filter(pk=campaign.pk).update(closed_at=timezone.now())
+    status, _headers, body = call(app, environ(campaign, update(person.pk), secret))
+    assert status == 422 and json.loads(body)["code"] == "campaign_closed"
+    assert SafetyUpdate.objects.count() == 2 and django.calls == 2
+
+
+@pg_only
+def test_bad_input_is_refused_by_django_with_its_reasons_and_stores_nothing(
+    fast: Any, world: World
+) -> None:
+    app, django = fast
+    campaign, person = make_campaign(world), make_person(world)
+    secret = tokens.issue(world.users["minsei"], "phone", 1)
+    cases: list[tuple[Any, int]] = [
+        (update(person.pk, status="fine"), 422),
+        (update(person.pk, idempotency_key="short"), 422),
+        (update(person.pk, status="evacuated"), 422),  # where to is required
+        (update(person.pk, observed_at="2999-01-01T00:00:00+09:00"), 422),
+        (update(person.pk, note="x" * 1001), 422),
+        (update(person.pk, person="not a number"), 422),
+        (b"{not json", 400),
+        (update(10**12), 404),
+    ]
+    for payload, expected in cases:
+        status, _headers, body = call(app, environ(campaign, payload, secret))
+        assert status == expected, (payload, body)
+        assert " / " in json.loads(body)["detail"]  # Japanese / English
+    assert not SafetyUpdate.objects.exists()
+    assert django.calls == len(cases)
+
+
+@pg_only
+def test_a_key_reused_for_other_content_is_409_and_a_string_person_is_coerced_by_django(
+    fast: Any, world: World
+) -> None:
+    app, django = fast
+    campaign, person = make_campaign(world), make_person(world)
+    secret = tokens.issue(world.users["minsei"], "phone", 1)
+    sent = update(person.pk)
+    assert call(app, environ(campaign, sent, secret))[0] == 201
+    assert call(app, environ(campaign, {**sent, "status": "needs_help"}, secret))[0] == 409
+    # Not the shape the fast path takes as it is, so Django (the schema) decides: stored.
+    assert call(app, environ(campaign, update(str(person.pk)), secret))[0] == 201
+    assert SafetyUpdate.objects.count() == 2 and django.calls == 2
+
+
+@pg_only
+def test_a_disaster_mode_unlock_goes_through_django_and_is_audited(fast: Any, world: World) -> None:
+    app, django = fast
+    campaign = make_campaign(world)
+    hidden = make_person(world, basis=Basis.WARD_ONLY)  # no consent: seen only in disaster mode
+    secret = tokens.issue(world.users["minsei"], "phone", 1)
+    assert call(app, environ(campaign, update(hidden.pk), secret))[0] == 404
+    declare_disaster(world)
+    assert call(app, environ(campaign, update(hidden.pk), secret))[0] == 201
+    assert django.calls == 2
+    assert AuditEvent.objects.filter(details__what="safety_update").count() == 1
+
+
+@pg_only
+def test_sessions_other_hosts_and_other_paths_are_djangos(fast: Any, world: World) -> None:
+    app, django = fast
+    campaign, person = make_campaign(world), make_person(world)
+    secret = tokens.issue(world.users["minsei"], "phone", 1)
+    status, _headers, _body = call(
+        app, environ(campaign, update(person.pk), secret, HTTP_HOST="evil.example")
+    )
+    assert status == 400
+    status, _headers, body = call(app, environ(campaign, update(person.pk)))  # no token
+    assert status == 403 and "CSRF" in json.loads(body)["detail"]  # a session's check
+    assert not SafetyUpdate.objects.exists() and django.calls == 2
+
+
+@pytest.mark.skipif(on_postgresql(), reason="SQLite's")
+def test_on_sqlite_every_update_is_djangos(fast: Any, world: World) -> None:
+    app, django = fast
+    campaign, person = make_campaign(world), make_person(world)
+    secret = tokens.issue(world.users["minsei"], "phone", 1)
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
+    assert django.calls == 1 and SafetyUpdate.objects.count() == 1
