@@ -2,15 +2,23 @@
 same PostgreSQL database, in one run; then every acknowledged idempotency key must be stored
 exactly once (issue 7: at least 30% of pgbench's rate, zero duplicates, nothing missing).
 
-Field clients (threads) log in through the log-in page as synthetic welfare commissioners,
-keep their session and CSRF cookies and POST /api/v1/disaster/campaigns/{id}/updates with a
-fresh UUID key per update (5% are deliberately sent twice: the second must answer 200 and
-store nothing). The server is gunicorn (gthread, the configuration docs/operations.md
-recommends) on the bench database; the people are bench/synthetic_care.py's, at a small scale
-by default. Two anchors run through the same server and client code right after: GET /healthz
-(the whole middleware stack and one `SELECT 1`: the floor of a request on this machine) and
-GET /api/v1/me (only the log-in session, the user and their roles read), so the update rate
-can be read against what any request, and any authenticated request, costs here.
+The load is 64 concurrent clients. Like pgbench, the client that measures the rate is written
+in C: wrk (Debian package `wrk`) with bench/safety_wrk.lua, over 64 keep-alive connections,
+each request a fresh UUID-like key for a person of one of 64 synthetic supporter accounts,
+sent with the personal API token that account made on its account page after logging in
+through the log-in page; 5% are deliberate re-sends of an earlier update (which must answer
+200 and store nothing). What was in flight when wrk stopped is re-sent afterwards, as a phone
+re-sends until answered, and the acknowledged keys are compared with the stored ones.
+
+In the same run, through the same gunicorn settings (gthread, as docs/operations.md
+recommends) and the same client:
+- the token updates with the safety fast path (ainet/api/fastpath.py) — the rate the goal
+  is about — and with it turned off (AINET_SAFETY_FAST_PATH=off: Django's whole request);
+- updates with the browser session and its CSRF cookie, from Python client threads;
+- GET /healthz (Django's middleware and one `SELECT 1`: any Django request's floor);
+- bench/bare_insert_app.py: gunicorn + psycopg storing each POST as one prepared INSERT
+  with no framework and no checks — the floor of this server and driver on this machine;
+- pgbench's single-row INSERT into a table shaped like an update (64 clients, -j 2).
 
     createdb -h 127.0.0.1 -U postgres ainet_bench_safety      # once; created if missing
     .venv/bin/python bench/bench_safety_updates.py
@@ -114,6 +122,33 @@ def pgbench_tps(url: str, clients: int, seconds: int) -> float:
     return float(found.group(1))
 
 
+def _bare_table(url: str, create: bool) -> None:
+    parts = urlparse(url)
+    conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+    conn += ["-U", parts.username or "postgres", "-d", parts.path.lstrip("/")]
+    sql = "DROP TABLE IF EXISTS bench_bare_inserts;"
+    if create:
+        sql += (
+            "CREATE TABLE bench_bare_inserts (id bigserial PRIMARY KEY, campaign_id bigint NOT "
+            "NULL, idempotency_key varchar(64) NOT NULL, person_id bigint NOT NULL, status "
+            "varchar(20) NOT NULL, note text NOT NULL, observed_at timestamptz NOT NULL, "
+            "received_at timestamptz NOT NULL, UNIQUE (campaign_id, idempotency_key))"
+        )
+    subprocess.run(["psql", *conn, "-q", "-c", sql], check=True, capture_output=True)
+
+
+def _healthz_rate(port: int, clients: int, seconds: float) -> tuple[float, str]:
+    out = subprocess.run(
+        ["wrk", "-t", "2", "-c", str(clients), "-d", f"{max(1, round(seconds))}s", "--latency",
+         f"http://127.0.0.1:{port}/healthz"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    found = re.search(r"Requests/sec:\s+([0-9.]+)", out)
+    if not found or "Non-2xx" in out:
+        raise RuntimeError(f"wrk /healthz:\n{out}")
+    return float(found.group(1)), safety_load.WrkRun(0, {}, [], out).percentiles()
+
+
 def main() -> int:
     url = os.environ.get(
         "AINET_BENCH_SAFETY_DB", "postgres://postgres@127.0.0.1:5432/ainet_bench_safety"
@@ -123,54 +158,85 @@ def main() -> int:
     port = int(os.environ.get("AINET_BENCH_PORT", "8170"))
     workers = int(os.environ.get("AINET_BENCH_WORKERS", "3"))
     threads = int(os.environ.get("AINET_BENCH_THREADS", "4"))
-    if not shutil.which("pgbench"):
-        print("pgbench not found (Debian: postgresql-client / postgresql-contrib); skipped")
-        return 0
+    for tool, package in (("pgbench", "postgresql-client"), ("wrk", "wrk")):
+        if not shutil.which(tool):
+            print(f"{tool} not found (Debian: {package}); skipped")
+            return 0
     _ensure_database(url)
-    data_dir = tempfile.mkdtemp(prefix="ainet-bench-safety-")
-    env = _env(url, data_dir)
+    data_dir = Path(tempfile.mkdtemp(prefix="ainet-bench-safety-"))
+    env = _env(url, str(data_dir))
+    parts = urlparse(url)
+    bare_env = {
+        **env,
+        "AINET_BENCH_BARE_DSN": f"host={parts.hostname or '127.0.0.1'} "
+        f"port={parts.port or 5432} user={parts.username or 'postgres'} "
+        f"dbname={parts.path.lstrip('/')}",
+        "PYTHONPATH": str(Path(__file__).resolve().parent),
+    }
+    accounts_file = data_dir / "accounts.lua"
     try:
         prepared = safety_load.prepare(env, users=clients, people=0, synthetic_care=True)
         people = len({p for a in prepared["accounts"] for p in a["people"]})
         print(f"campaign {prepared['campaign']}: {clients} supporter accounts, {people} people")
+        fast, django, by_session = (safety_load.Outcome() for _ in range(3))
+        # Each worker keeps a statement per token and campaign, built on the token's first
+        # request to it (and connections open on the first request): a warm-up of the same
+        # load comes first, untimed but checked like the rest, as pgbench leaves out its
+        # connection time.
+        warm_up = max(2.0, seconds / 4)
+
+        def warm(outcome: safety_load.Outcome) -> None:
+            run = safety_load.run_wrk(port, accounts_file, clients, warm_up, data_dir)
+            safety_load.settle_wrk(run, phones, outcome)
+            outcome.created = outcome.replayed = outcome.retries = 0
+
         server = safety_load.Server(env, port, workers, threads)
         server.start()
-        outcome = safety_load.Outcome()
-        by_session = safety_load.Outcome()
         try:
             # The field phones as a supporter would set them up: log in once, make a personal
             # API token on the account page, then send with the token (no cookies, no CSRF).
-            elapsed = safety_load.run_clients(
-                port, prepared, clients, seconds, outcome, threading.Event(), auth="token"
-            )
-            # The same with the browser session and its CSRF cookie instead of a token.
+            phones = safety_load.token_phones(port, prepared, clients)
+            safety_load.write_wrk_accounts(accounts_file, prepared["campaign"], phones)
+            warm(fast)
+            fast_run = safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
+            safety_load.settle_wrk(fast_run, phones, fast)
+            healthz, healthz_latency = _healthz_rate(port, clients, seconds)
+            # The same with the browser session and its CSRF cookie (Python client threads).
             session_elapsed = safety_load.run_clients(
                 port, prepared, clients, seconds, by_session, threading.Event(), auth="session"
             )
-            # Anchors through the same server and client code: what a request costs with no
-            # work (the floor of Django + gunicorn + this client on this machine), and with
-            # only the caller and their roles read.
-            anchors = [
-                ("GET /healthz (middleware, SELECT 1)", "/healthz", False, "session"),
-                ("GET /api/v1/me with a token (user, roles)", "/api/v1/me", True, "token"),
-                ("GET /api/v1/me with a session (session, roles)", "/api/v1/me", True, "session"),
-            ]
-            floors = [
-                (label, *safety_load.run_reads(port, prepared, clients, seconds, path, login, auth))
-                for label, path, login, auth in anchors
-            ]
         finally:
             server.stop()
-        acked_rate = outcome.created / elapsed
-        session_rate = by_session.created / session_elapsed
+        # Django's whole request for every update: the fast path turned off.
+        server = safety_load.Server(
+            {**env, "AINET_SAFETY_FAST_PATH": "off"}, port, workers, threads
+        )
+        server.start()
+        try:
+            warm(django)
+            django_run = safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
+            safety_load.settle_wrk(django_run, phones, django)
+        finally:
+            server.stop()
+        # The floor: gunicorn + psycopg, one INSERT per request, no framework.
+        _bare_table(url, create=True)
+        server = safety_load.Server(bare_env, port, workers, threads, app="bare_insert_app:app")
+        server.start()
+        try:
+            safety_load.run_wrk(port, accounts_file, clients, warm_up, data_dir)
+            bare_run = safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
+        finally:
+            server.stop()
+            _bare_table(url, create=False)
         tps = pgbench_tps(url, clients, max(1, round(seconds)))
         stored = safety_load.stored_updates(env, prepared["campaign"])
+        outcomes = (fast, django, by_session)
         both = safety_load.Outcome(
-            acked={**outcome.acked, **by_session.acked},
-            created=outcome.created + by_session.created,
-            replayed=outcome.replayed + by_session.replayed,
-            retries=outcome.retries + by_session.retries,
-            failures=outcome.failures + by_session.failures,
+            acked={k: v for o in outcomes for k, v in o.acked.items()},
+            created=sum(o.created for o in outcomes),
+            replayed=sum(o.replayed for o in outcomes),
+            retries=sum(o.retries for o in outcomes),
+            failures=[f for o in outcomes for f in o.failures],
         )
         problems = safety_load.verify(both, stored)
         extra = len({row[0] for row in stored} - set(both.acked))
@@ -178,29 +244,33 @@ def main() -> int:
             problems.append(f"{extra} stored updates were never acknowledged")
         print(
             f"server: gunicorn {workers} workers x {threads} threads (gthread), keep-alive 30 s, "
-            f"on {os.cpu_count()} cores shared with the {clients} client threads and PostgreSQL"
+            f"on {os.cpu_count()} cores shared with the client and PostgreSQL"
         )
-        for label, result, rate in (
-            ("an API token", outcome, acked_rate),
-            ("a session + CSRF", by_session, session_rate),
-        ):
-            latency = ", ".join(safety_load.iter_percentiles(result.latencies))
+        print(f"pgbench single-row INSERT ({clients} clients, -j 2):  {tps:8.1f} /s")
+        bare_rate = bare_run.created() / bare_run.seconds
+        fast_rate = fast_run.created() / fast_run.seconds
+        rows = [
+            ("anchor: gunicorn + psycopg INSERT, no framework", bare_rate,
+             bare_run.percentiles(), ""),
+            ("anchor: GET /healthz through Django", healthz, healthz_latency, ""),
+            ("token updates, fast path (wrk)", fast_rate, fast_run.percentiles(),
+             f"; {fast.replayed} re-sends answered 200, {fast.retries} re-sent after wrk stopped"),
+            ("token updates, Django's path (wrk)", django_run.created() / django_run.seconds,
+             django_run.percentiles(), f"; {django.replayed} re-sends answered 200"),
+            ("session + CSRF updates (Python clients)", by_session.created / session_elapsed,
+             ", ".join(safety_load.iter_percentiles(by_session.latencies)),
+             f"; {by_session.replayed} re-sends answered 200"),
+        ]  # fmt: skip
+        for label, rate, latency, more in rows:
             print(
-                f"HTTP safety updates with {label} ({clients} clients): {result.created} stored "
-                f"= {rate:8.1f} /s ({rate / tps:.1%} of pgbench; {latency}); {result.replayed} "
-                f"deliberate re-sends answered 200, {result.retries} retries"
+                f"{label:48s} {rate:8.1f} /s = {rate / tps:5.1%} of pgbench, "
+                f"{rate / bare_rate:5.1%} of the no-framework floor ({latency}{more})"
             )
-        print(f"pgbench single-row INSERT ({clients} clients, -j 2):      {tps:8.1f} /s")
-        for label, answered, spent, latencies in floors:
-            rate = answered / spent
-            print(
-                f"anchor {label}: {rate:8.1f} /s ({rate / tps:.1%} of pgbench; token updates are "
-                f"{acked_rate / rate:.0%} of it; "
-                f"{', '.join(safety_load.iter_percentiles(latencies))})"
-            )
-        ratio = acked_rate / tps if tps else 0.0
+        ratio = fast_rate / tps if tps else 0.0
         verdict = "meets" if ratio >= GOAL else "BELOW"
-        print(f"ratio HTTP (token) / pgbench: {ratio:.1%} ({verdict} the {GOAL:.0%} goal)")
+        print(
+            f"ratio HTTP (token, fast path) / pgbench: {ratio:.1%} ({verdict} the {GOAL:.0%} goal)"
+        )
         print(
             f"acknowledged keys {len(both.acked)}, stored {len(stored)}, "
             f"distinct stored {len({row[0] for row in stored})}"

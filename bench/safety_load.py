@@ -151,14 +151,22 @@ def prepare(env: dict[str, str], users: int, people: int, synthetic_care: bool) 
 class Server:
     """gunicorn serving ainet; `kill_hard` sends SIGKILL to the master and every worker."""
 
-    def __init__(self, env: dict[str, str], port: int, workers: int, threads: int) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        port: int,
+        workers: int,
+        threads: int,
+        app: str = "ainet.wsgi:application",
+    ) -> None:
         self.env, self.port, self.workers, self.threads = env, port, workers, threads
+        self.app = app
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
         command = [
             str(Path(PYTHON).with_name("gunicorn")),
-            "ainet.wsgi:application",
+            self.app,
             "--bind",
             f"127.0.0.1:{self.port}",
             "--workers",
@@ -485,6 +493,120 @@ def run_reads(
     for t in threads:
         t.join()
     return answered[0], time.perf_counter() - started, latencies
+
+
+# --- wrk: the same updates from a client written in C --------------------------------------
+
+
+WRK_SCRIPT = HERE / "safety_wrk.lua"
+
+
+def token_phones(port: int, prepared: dict[str, Any], clients: int) -> list[FieldClient]:
+    """One phone per client, each logged in through the log-in page with a personal API
+    token made on the account page (as `run_clients(auth="token")` does)."""
+    accounts = [a for a in prepared["accounts"] if a["people"]]
+    phones = [
+        FieldClient(port, accounts[n % len(accounts)]["username"], prepared["campaign"],
+                    accounts[n % len(accounts)]["people"], "token")
+        for n in range(clients)
+    ]  # fmt: skip
+    for phone in phones:
+        _with_retries(phone.login, None)
+        phone.close()
+    return phones
+
+
+def write_wrk_accounts(path: Path, campaign: int, phones: list[FieldClient]) -> None:
+    """The Lua table safety_wrk.lua reads: the campaign and each phone's token and people."""
+    lines = [f"campaign = {int(campaign)}", "accounts = {"]
+    for phone in phones:
+        if not re.fullmatch(r"[A-Za-z0-9_-]*", phone.token):
+            raise ValueError("unexpected token characters")
+        people = ",".join(str(int(p)) for p in phone.people)
+        lines.append(f'  {{token = "{phone.token}", people = {{{people}}}}},')
+    lines.append("}")
+    path.write_text("\n".join(lines) + "\n")
+
+
+@dataclass
+class WrkRun:
+    seconds: float
+    sent: dict[str, tuple[int, dict[str, Any]]]  # key → (account index from 0, update)
+    answers: list[tuple[int, str]]  # (HTTP status, key or "-")
+    summary: str  # wrk's own report
+
+    def created(self) -> int:
+        return sum(1 for status, _key in self.answers if status == 201)
+
+    def percentiles(self) -> str:
+        found = re.findall(r"^\s+(50|90|99)%\s+([0-9.]+)(us|ms|s)\s*$", self.summary, re.M)
+        scale = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+        return ", ".join(f"p{p} {float(v) * scale[u]:.0f} ms" for p, v, u in found)
+
+
+def run_wrk(
+    port: int,
+    accounts_file: Path,
+    clients: int,
+    seconds: float,
+    log_dir: Path,
+    resend_share: float = 0.05,
+) -> WrkRun:
+    """wrk with `clients` connections on two threads for `seconds`, posting safety_wrk.lua's
+    updates. Returns what it sent and what came back (from its logs)."""
+    for old in log_dir.glob("wrk-*.log"):
+        old.unlink()
+    prefix = str(log_dir / "wrk-")
+    command = [
+        "wrk", "-t", "2", "-c", str(clients), "-d", f"{max(1, round(seconds))}s",
+        "--timeout", "60s", "--latency", "-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}",
+        "--", str(accounts_file), prefix, str(resend_share),
+    ]  # fmt: skip
+    started = time.perf_counter()
+    summary = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    elapsed = time.perf_counter() - started
+    sent: dict[str, tuple[int, dict[str, Any]]] = {}
+    answers: list[tuple[int, str]] = []
+    for log in sorted(log_dir.glob("wrk-*.log")):
+        for line in log.read_text(encoding="utf-8").splitlines():
+            kind, first, rest = line.split("\t", 2)
+            if kind == "S":
+                update = json.loads(rest)
+                sent[update["idempotency_key"]] = (int(first) - 1, update)
+            elif kind == "A":
+                answers.append((int(first), rest))
+    return WrkRun(elapsed, sent, answers, summary)
+
+
+def settle_wrk(run: WrkRun, phones: list[FieldClient], outcome: Outcome) -> None:
+    """Count wrk's answers into `outcome`, then re-send every update still unanswered when
+    wrk stopped (in flight, or answered with an error), same key and content, from the
+    phone whose token it carried, until it is answered."""
+    answered: dict[str, int] = {}
+    for status, key in run.answers:
+        if status in (200, 201) and key in run.sent:
+            outcome.acked[key] = run.sent[key][1]
+            outcome.created += status == 201
+            outcome.replayed += status == 200
+            answered[key] = status
+        else:
+            outcome.failures.append(f"{status} from wrk")
+    lock = threading.Lock()
+    for key, (account, update) in run.sent.items():
+        if key in answered:
+            continue
+        status = _send_until_answered(
+            phones[account], update, outcome, lock, time.perf_counter() + 60
+        )
+        if status in (200, 201):
+            outcome.acked[key] = update
+            outcome.created += status == 201
+            outcome.replayed += status == 200
+            outcome.retries += 1
+        else:
+            outcome.failures.append(f"{status} for {key}")
+    for phone in phones:
+        phone.close()
 
 
 def _with_retries(fn: Any, stop: threading.Event | None, attempts: int = 600) -> None:

@@ -219,8 +219,9 @@ def _payload(body: bytes) -> dict[str, Any] | None:
     return data
 
 
-def _record(entry: _Entry, data: dict[str, Any]) -> tuple[SafetyUpdate, str] | None:
-    """Store the update in the one statement; None: nothing stored (Django decides why)."""
+def _record(entry: _Entry, data: dict[str, Any]) -> tuple[SafetyUpdate, str, int] | None:
+    """Store the update in the one statement: (the update, the recorder's username, 201), or
+    (the stored update, username, 200) for a re-send; None: Django decides."""
     observed_at = data.get("observed_at")
     try:
         when = datetime.datetime.fromisoformat(observed_at) if observed_at else None
@@ -271,12 +272,61 @@ def _record(entry: _Entry, data: dict[str, Any]) -> tuple[SafetyUpdate, str] | N
         cursor.execute(entry.sql, values, prepare=raw.prepare_threshold is not None)
         row = cursor.fetchone()
     update_id, username, epoch = row if row is not None else (None, None, None)
-    if update_id is None or username is None:
-        if epoch != entry.epoch or username is None:
-            _ENTRIES.pop(entry.key, None)
+    if username is None or epoch != entry.epoch:
+        _ENTRIES.pop(entry.key, None)
         return None
+    if update_id is None:
+        # The key was taken (or the person is out of reach): a re-send of the same update by
+        # the same user is answered as the first time, like Django's path does; anything
+        # else is Django's to tell apart.
+        stored = _stored_update(raw, entry, update.idempotency_key)
+        if stored is None or not safety._same_content(
+            stored, _Actor(entry.user_id), *_content(update, observed_at is not None)
+        ):
+            return None
+        return stored, username, 200
     safety._stored(update, update_id)
-    return update, username
+    return update, username, 201
+
+
+@dataclass(frozen=True)
+class _Actor:
+    pk: int
+
+
+def _content(update: SafetyUpdate, timed: bool) -> tuple[int, str, str, str, Any]:
+    return (
+        update.person_id,
+        update.status,
+        update.evacuated_to,
+        update.note,
+        update.observed_at if timed else None,
+    )
+
+
+_STORED_FIELDS = ["id", "person", "status", "evacuated_to", "note", "observed_at"]
+_STORED_FIELDS += ["recorded_by", "received_at"]
+
+
+def _stored_update(raw: Any, entry: _Entry, key: str) -> SafetyUpdate | None:
+    import psycopg
+
+    columns = ", ".join(_column(SafetyUpdate, name) for name in _STORED_FIELDS)
+    sql = (
+        f"SELECT {columns} FROM {_table(SafetyUpdate)} "  # noqa: S608
+        f"WHERE {_column(SafetyUpdate, 'campaign')} = %s "
+        f"AND {_column(SafetyUpdate, 'idempotency_key')} = %s"
+    )
+    with psycopg.Cursor(raw) as cursor:
+        cursor.execute(sql, [entry.campaign_id, key], prepare=raw.prepare_threshold is not None)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = dict(zip(["id", "person_id", "status", "evacuated_to", "note", "observed_at",
+                       "recorded_by_id", "received_at"], row, strict=True))  # fmt: skip
+    stored = SafetyUpdate(campaign_id=entry.campaign_id, idempotency_key=key, **values)
+    safety._stored(stored, stored.pk)
+    return stored
 
 
 def _noop(request: Any) -> HttpResponse:  # the middleware below only post-process
@@ -287,10 +337,12 @@ _SECURITY = SecurityMiddleware(_noop)
 _FRAMES = XFrameOptionsMiddleware(_noop)
 
 
-def _response(request: WSGIRequest, update: SafetyUpdate, username: str) -> HttpResponse:
+def _response(
+    request: WSGIRequest, update: SafetyUpdate, username: str, status: int
+) -> HttpResponse:
     """The answer Django's path gives a stored update, with the same headers."""
     response = JsonResponse(
-        _update_out(update, recorded_by=username), status=201, encoder=DjangoJSONEncoder
+        _update_out(update, recorded_by=username), status=status, encoder=DjangoJSONEncoder
     )
     language = languages.for_request(request)
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
