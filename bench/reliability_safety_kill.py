@@ -2,8 +2,10 @@
 every acknowledged update (a 2xx received) must be stored, once, with the content sent.
 Exits non-zero on any loss or duplicate.
 
-Field clients (threads, logged in through the log-in page) send updates with fresh keys and
-re-send the same key and content after every broken connection, as a phone does; gunicorn's
+Field clients (threads, logged in through the log-in page; half keep the browser session,
+half make a personal API token and send with it, which on PostgreSQL takes the fast path)
+send updates with fresh keys and re-send the same key and content after every broken
+connection, as a phone does; gunicorn's
 master and all its workers get SIGKILL at random moments and are started again each time.
 SQLite runs on a file database (WAL, synchronous=FULL, IMMEDIATE transactions, as the
 settings configure it); PostgreSQL on a scratch database.
@@ -64,6 +66,28 @@ def _ensure_pg_database(url: str) -> None:
         subprocess.run(["createdb", *conn, name], check=True)
 
 
+class _Merged:
+    """The acknowledged count across the session and token clients, while they run."""
+
+    def __init__(self, outcomes: dict[str, safety_load.Outcome]) -> None:
+        self.outcomes = outcomes
+
+    @property
+    def acked(self) -> list[str]:
+        return [key for o in list(self.outcomes.values()) for key in list(o.acked)]
+
+
+def _merge(outcomes: dict[str, safety_load.Outcome]) -> safety_load.Outcome:
+    parts = list(outcomes.values())
+    return safety_load.Outcome(
+        acked={k: v for o in parts for k, v in o.acked.items()},
+        created=sum(o.created for o in parts),
+        replayed=sum(o.replayed for o in parts),
+        retries=sum(o.retries for o in parts),
+        failures=[f for o in parts for f in o.failures],
+    )
+
+
 def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
     rng = random.Random(seed)
     data_dir = tempfile.mkdtemp(prefix=f"ainet-kill-{database}-")
@@ -78,18 +102,27 @@ def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
         print(f"[{database}] prepared in {time.perf_counter() - started:.1f} s", flush=True)
         server = safety_load.Server(env, port, workers=2, threads=4)
         server.start()
-        outcome = safety_load.Outcome()
-        stop, ready = threading.Event(), threading.Event()
-        load = threading.Thread(
-            target=safety_load.run_clients,
-            args=(port, prepared, clients, 3600, outcome, stop),
-            kwargs={"resend_share": 0.1, "ready": ready},
-            daemon=True,
-        )
-        load.start()
+        # Half the phones with the browser session, half with an API token (on PostgreSQL
+        # the token updates take the fast path, ainet/api/fastpath.py).
+        stop = threading.Event()
+        kinds = ["session", "token"] if clients > 1 else ["session"]
+        outcomes = {kind: safety_load.Outcome() for kind in kinds}
+        readies = {kind: threading.Event() for kind in kinds}
+        loads = [
+            threading.Thread(
+                target=safety_load.run_clients,
+                args=(port, prepared, max(1, clients // len(kinds)), 3600, outcomes[kind], stop),
+                kwargs={"resend_share": 0.1, "ready": readies[kind], "auth": kind},
+                daemon=True,
+            )
+            for kind in kinds
+        ]
+        for load in loads:
+            load.start()
+        outcome = _Merged(outcomes)
         killed = 0
         try:
-            if not ready.wait(timeout=120):
+            if not all(ready.wait(timeout=120) for ready in readies.values()):
                 raise RuntimeError("the clients could not log in")
             for _round in range(rounds):
                 # Kill while the burst is under way: after a few more acknowledgements.
@@ -108,11 +141,13 @@ def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
             time.sleep(1.0)
         finally:
             stop.set()
-            load.join(timeout=120)
+            for load in loads:
+                load.join(timeout=120)
             server.stop()
-        if load.is_alive():
+        if any(load.is_alive() for load in loads):
             print(f"[{database}] PROBLEM: clients did not finish")
             return 1
+        outcome = _merge(outcomes)
         stored = safety_load.stored_updates(env, prepared["campaign"])
         problems = safety_load.verify(outcome, stored)
         if outcome.failures:
