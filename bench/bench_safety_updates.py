@@ -122,10 +122,14 @@ def pgbench_tps(url: str, clients: int, seconds: int) -> float:
     return float(found.group(1))
 
 
-def _bare_table(url: str, create: bool) -> None:
+def _psql(url: str, sql: str) -> None:
     parts = urlparse(url)
     conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
     conn += ["-U", parts.username or "postgres", "-d", parts.path.lstrip("/")]
+    subprocess.run(["psql", *conn, "-q", "-c", sql], check=True, capture_output=True)
+
+
+def _bare_table(url: str, create: bool) -> None:
     sql = "DROP TABLE IF EXISTS bench_bare_inserts;"
     if create:
         sql += (
@@ -134,7 +138,7 @@ def _bare_table(url: str, create: bool) -> None:
             "varchar(20) NOT NULL, note text NOT NULL, observed_at timestamptz NOT NULL, "
             "received_at timestamptz NOT NULL, UNIQUE (campaign_id, idempotency_key))"
         )
-    subprocess.run(["psql", *conn, "-q", "-c", sql], check=True, capture_output=True)
+    _psql(url, sql)
 
 
 def _healthz_rate(port: int, clients: int, seconds: float) -> tuple[float, str]:
@@ -176,6 +180,9 @@ def main() -> int:
     accounts_file = data_dir / "accounts.lua"
     try:
         prepared = safety_load.prepare(env, users=clients, people=0, synthetic_care=True)
+        # Building the synthetic ward rewrites tens of thousands of rows: without this,
+        # autovacuum runs during the first phases and slows only them.
+        _psql(url, "VACUUM ANALYZE")
         people = len({p for a in prepared["accounts"] for p in a["people"]})
         print(f"campaign {prepared['campaign']}: {clients} supporter accounts, {people} people")
         fast, django, by_session = (safety_load.Outcome() for _ in range(3))

@@ -337,20 +337,33 @@ _SECURITY = SecurityMiddleware(_noop)
 _FRAMES = XFrameOptionsMiddleware(_noop)
 
 
+# The headers Django's middleware gives a JSON answer, per (language, HTTPS): they do not
+# depend on the body, so each is worked out once, by that middleware.
+_HEADERS: dict[tuple[str, bool], list[tuple[str, str]]] = {}
+
+
+def _headers(request: WSGIRequest) -> list[tuple[str, str]]:
+    language = languages.for_request(request)
+    key = (language, request.is_secure())
+    headers = _HEADERS.get(key)
+    if headers is None:
+        response = JsonResponse({})
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", languages.html_lang(language))
+        _SECURITY.process_response(request, response)
+        _FRAMES.process_response(request, response)
+        headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
+        _HEADERS[key] = headers
+    return headers
+
+
 def _response(
     request: WSGIRequest, update: SafetyUpdate, username: str, status: int
-) -> HttpResponse:
-    """The answer Django's path gives a stored update, with the same headers."""
-    response = JsonResponse(
-        _update_out(update, recorded_by=username), status=status, encoder=DjangoJSONEncoder
-    )
-    language = languages.for_request(request)
-    patch_vary_headers(response, ("Accept-Language", "Cookie"))
-    response.headers.setdefault("Content-Language", languages.html_lang(language))
-    _SECURITY.process_response(request, response)
-    _FRAMES.process_response(request, response)
-    response.headers.setdefault("Content-Length", str(len(response.content)))
-    return response
+) -> tuple[str, list[tuple[str, str]], bytes]:
+    """The answer Django's path gives a stored update (status line, headers, body)."""
+    body = json.dumps(_update_out(update, recorded_by=username), cls=DjangoJSONEncoder).encode()
+    line = "201 Created" if status == 201 else "200 OK"
+    return line, [*_headers(request), ("Content-Length", str(len(body)))], body
 
 
 class SafetyFastPath:
@@ -373,11 +386,13 @@ class SafetyFastPath:
             answered = self._try(environ, int(match.group(1)))
         if answered is None:
             return self.application(environ, start_response)
-        status = f"{answered.status_code} {answered.reason_phrase}"
-        start_response(status, list(answered.items()))
-        return [answered.content]
+        status, headers, body = answered
+        start_response(status, headers)
+        return [body]
 
-    def _try(self, environ: dict[str, Any], campaign_id: int) -> HttpResponse | None:
+    def _try(
+        self, environ: dict[str, Any], campaign_id: int
+    ) -> tuple[str, list[tuple[str, str]], bytes] | None:
         content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
         try:
             length = int(environ.get("CONTENT_LENGTH") or -1)
