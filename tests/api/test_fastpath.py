@@ -185,6 +185,7 @@ def test_bad_input_is_refused_by_django_with_its_reasons_and_stores_nothing(
         (update(person.pk, status="evacuated"), 422),  # where to is required
         (update(person.pk, observed_at="2999-01-01T00:00:00+09:00"), 422),
         (update(person.pk, note="x" * 1001), 422),
+        (update(person.pk, note="無事\x00"), 422),  # text cannot hold NUL
         (update(person.pk, person="not a number"), 422),
         (b"{not json", 400),
         (update(10**12), 404),

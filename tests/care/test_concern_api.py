@@ -58,6 +58,8 @@ def test_bad_input_is_a_4xx_with_reasons_and_saves_nothing(world: World) -> None
     blank = _post(client, _body(world, noticed="   "))
     assert blank.status_code == 400
     assert "Please describe what you noticed." in blank.json()["errors"]["noticed"][0]
+    nul = _post(client, _body(world, noticed="電気が\x00ついている"))
+    assert nul.status_code == 422  # text cannot hold NUL: refused, not a server error
     assert not ConcernReport.objects.exists()
 
 

@@ -81,6 +81,17 @@ def test_bad_keys_and_statuses_are_422_with_a_reason(world: World) -> None:
     assert not SafetyUpdate.objects.exists()
 
 
+def test_a_null_character_is_a_422_not_a_server_error(world: World) -> None:
+    campaign, person = make_campaign(world), make_person(world)
+    client = world.client_for("minsei")
+    for field in ("note", "evacuated_to"):
+        sent = {**body(person.pk, status="evacuated", evacuated_to="公民館"), field: "a\x00b"}
+        response = post(client, campaign, sent)
+        assert response.status_code == 422
+        assert "NUL" in json.dumps(response.json(), ensure_ascii=False)
+    assert not SafetyUpdate.objects.exists()
+
+
 def test_evacuated_with_where_is_stored(world: World) -> None:
     campaign, person = make_campaign(world), make_person(world)
     response = post(

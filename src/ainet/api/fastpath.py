@@ -211,7 +211,7 @@ def _payload(body: bytes) -> dict[str, Any] | None:
         return None
     for name, limit in MAX_LENGTHS.items():
         value = data.get(name, "")
-        if not isinstance(value, str) or len(value) > limit:
+        if not isinstance(value, str) or len(value) > limit or "\x00" in value:
             return None
     observed = data.get("observed_at")
     if observed is not None and not (isinstance(observed, str) and TIME.fullmatch(observed)):

@@ -25,6 +25,7 @@ from ainet.care.models import ConcernReport, Urgency
 from ainet.core import access
 from ainet.core.guards import needs_second_factor
 from ainet.core.models import Town
+from ainet.core.schemas import Text
 
 router = Router(tags=["care"])
 
@@ -50,13 +51,13 @@ def filer(request: HttpRequest) -> Any:
 
 
 class ConcernIn(Schema):
-    idempotency_key: str = Field(min_length=1, max_length=64)
-    noticed: str = Field(min_length=1, max_length=concerns.MAX_NOTICED)
-    where: str = Field(min_length=1, max_length=concerns.MAX_WHERE)
+    idempotency_key: Text = Field(min_length=1, max_length=64)
+    noticed: Text = Field(min_length=1, max_length=concerns.MAX_NOTICED)
+    where: Text = Field(min_length=1, max_length=concerns.MAX_WHERE)
     urgency: Urgency
-    town: str = Field("", max_length=100, description="町丁目 name, e.g. 矢向一丁目")
-    reporter_name: str = Field("", max_length=100)
-    reporter_contact: str = Field("", max_length=200)
+    town: Text = Field("", max_length=100, description="町丁目 name, e.g. 矢向一丁目")
+    reporter_name: Text = Field("", max_length=100)
+    reporter_contact: Text = Field("", max_length=200)
 
 
 class ConcernOut(Schema):

@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 
 from ainet.core import access
+from ainet.core.schemas import Text
 from ainet.disaster import safety
 from ainet.disaster.models import SafetyCampaign, SafetyLatest, SafetyUpdate
 
@@ -48,11 +49,11 @@ class PersonOut(Schema):
 
 
 class UpdateIn(Schema):
-    idempotency_key: str = Field(..., max_length=200)
+    idempotency_key: Text = Field(..., max_length=200)
     person: int
-    status: str = Field(..., max_length=40)
-    evacuated_to: str = Field("", max_length=1000)
-    note: str = Field("", max_length=5000)
+    status: Text = Field(..., max_length=40)
+    evacuated_to: Text = Field("", max_length=1000)
+    note: Text = Field("", max_length=5000)
     observed_at: datetime.datetime | None = None
 
 
