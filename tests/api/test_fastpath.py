@@ -6,6 +6,7 @@ tests commit, so they use `transactional_db`."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import uuid
 from collections.abc import Callable, Iterable
@@ -20,7 +21,7 @@ from django.utils import timezone
 from ainet.api import fastpath
 from ainet.care.models import Basis
 from ainet.core import tokens
-from ainet.core.models import AuditEvent
+from ainet.core.models import ApiToken, AuditEvent
 from ainet.disaster.models import SafetyCampaign, SafetyLatest, SafetyUpdate, ScopeEpoch
 from tests.conftest import World, on_postgresql
 from tests.disaster.safety_people import declare_disaster, make_campaign, make_person
@@ -145,10 +146,30 @@ def test_a_revoked_token_or_an_inactive_user_counts_from_the_next_request(
     assert call(app, environ(campaign, update(person.pk), secret))[0] == 401
     secret = tokens.issue(user, "phone 2", 1)
     assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
+    ApiToken.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 401
+    secret = tokens.issue(user, "phone 3", 1)
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
     user.is_active = False
     user.save(update_fields=["is_active"])
     assert call(app, environ(campaign, update(person.pk), secret))[0] == 401
-    assert SafetyUpdate.objects.count() == 2 and django.calls == 2
+    assert SafetyUpdate.objects.count() == 3 and django.calls == 3
+
+
+@pg_only
+def test_a_role_taken_away_counts_from_the_next_request_and_the_epoch_never_repeats(
+    fast: Any, world: World
+) -> None:
+    app, django = fast
+    campaign, person = make_campaign(world), make_person(world)
+    secret = tokens.issue(world.users["minsei"], "phone", 1)
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
+    first = ScopeEpoch.objects.get(pk=1).value
+    ScopeEpoch.objects.all().delete()  # a lost row starts again above every earlier value
+    world.users["minsei"].memberships.all().delete()
+    assert ScopeEpoch.objects.get(pk=1).value > first
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 403
+    assert SafetyUpdate.objects.count() == 1 and django.calls == 1
 
 
 @pg_only
@@ -186,6 +207,9 @@ def test_bad_input_is_refused_by_django_with_its_reasons_and_stores_nothing(
         (update(person.pk, observed_at="2999-01-01T00:00:00+09:00"), 422),
         (update(person.pk, note="x" * 1001), 422),
         (update(person.pk, note="無事\x00"), 422),  # text cannot hold NUL
+        (json.dumps(update(person.pk, note="\ud800")).encode(), 422),  # nor a lone surrogate
+        (update(person.pk, observed_at="0001-01-01T00:00:00+09:00"), 422),  # a clock never set
+        (b"[" * 5000 + b"]" * 5000, 400),  # too deep for the parser
         (update(person.pk, person="not a number"), 422),
         (b"{not json", 400),
         (update(10**12), 404),

@@ -81,7 +81,7 @@ def test_bad_keys_and_statuses_are_422_with_a_reason(world: World) -> None:
     assert not SafetyUpdate.objects.exists()
 
 
-def test_a_null_character_is_a_422_not_a_server_error(world: World) -> None:
+def test_a_null_character_or_an_unset_clock_is_a_422_not_a_server_error(world: World) -> None:
     campaign, person = make_campaign(world), make_person(world)
     client = world.client_for("minsei")
     for field in ("note", "evacuated_to"):
@@ -89,6 +89,8 @@ def test_a_null_character_is_a_422_not_a_server_error(world: World) -> None:
         response = post(client, campaign, sent)
         assert response.status_code == 422
         assert "NUL" in json.dumps(response.json(), ensure_ascii=False)
+    old = post(client, campaign, body(person.pk, observed_at="0001-01-01T00:00:00+09:00"))
+    assert old.status_code == 422 and old.json()["code"] == "observed_too_old"
     assert not SafetyUpdate.objects.exists()
 
 

@@ -35,21 +35,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import psycopg
+from annotated_types import MaxLen
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.http import HttpResponse, JsonResponse
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-from ainet.core import access, tokens
+from ainet.core import access, schemas, tokens
 from ainet.core.dates import today_tokyo
 from ainet.core.models import ApiToken, User
 from ainet.disaster import safety
-from ainet.disaster.api import _update_out
+from ainet.disaster.api import UpdateIn, _update_out
 from ainet.disaster.models import SafetyCampaign, SafetyUpdate, ScopeEpoch
 from ainet.public import languages
 
@@ -57,12 +59,19 @@ logger = logging.getLogger(__name__)
 
 PATH = re.compile(r"/api/v1/disaster/campaigns/([1-9][0-9]{0,17})/updates")
 MAX_BODY = 16 * 1024
-FIELDS = frozenset({"idempotency_key", "person", "status", "evacuated_to", "note", "observed_at"})
+FIELDS = frozenset(UpdateIn.model_fields)
 # The times both this path and the schema (pydantic) read the same way; others go to Django.
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)?")
-# The schema's limits (`disaster.api.UpdateIn`); longer values go to Django to be refused.
-MAX_LENGTHS = {"idempotency_key": 200, "status": 40, "evacuated_to": 1000, "note": 5000}
+# The schema's text fields and their limits; longer values go to Django to be refused.
+MAX_LENGTHS = {
+    name: next(m.max_length for m in info.metadata if isinstance(m, MaxLen))
+    for name, info in UpdateIn.model_fields.items()
+    if info.annotation is str
+}
 ENTRIES_MAX = 4096
+# Errors after which the connection cannot be trusted (Django's, and psycopg's own from the
+# statement run on the raw connection).
+BROKEN = (OperationalError, InterfaceError, psycopg.OperationalError, psycopg.InterfaceError)
 
 
 @dataclass(frozen=True)
@@ -106,10 +115,10 @@ def _read_epoch() -> int:
     with connection.cursor() as cursor:
         cursor.execute(_epoch_sql())
         row = cursor.fetchone()
-        if row is None:  # a flushed database: the triggers write it on the next change
+        if row is None:  # a flushed database: written like the triggers write it
             cursor.execute(
                 f"INSERT INTO {_table(ScopeEpoch)} (id, {_column(ScopeEpoch, 'value')}) "  # noqa: S608
-                "VALUES (1, 0) ON CONFLICT (id) DO NOTHING"
+                "VALUES (1, nextval('ainet_scope_epoch_seq')) ON CONFLICT (id) DO NOTHING"
             )
             cursor.execute(_epoch_sql())
             row = cursor.fetchone()
@@ -157,12 +166,12 @@ def _entry(secret: str, campaign_id: int, today: datetime.date) -> _Entry | None
     ):
         return entry
     _ENTRIES.pop(key, None)
-    # The epoch first: a change committed after this read moves it, so what is read below
-    # can only be newer than the epoch it is kept with, never older.
-    epoch = _read_epoch()
-    token = tokens.token_for(secret)
+    token = tokens.token_for(secret)  # usable now; the statement checks it again each time
     if token is None:
         return None
+    # The epoch before the scope: a change committed after this read moves it, so what is
+    # read below can only be newer than the epoch it is kept with, never older.
+    epoch = _read_epoch()
     user = token.user
     if not access.can(user, "disaster.safety_record"):
         return None
@@ -200,7 +209,7 @@ def _payload(body: bytes) -> dict[str, Any] | None:
     """The update when it has exactly the shape the schema takes without coercion."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or not data.keys() <= FIELDS:
         return None
@@ -211,7 +220,7 @@ def _payload(body: bytes) -> dict[str, Any] | None:
         return None
     for name, limit in MAX_LENGTHS.items():
         value = data.get(name, "")
-        if not isinstance(value, str) or len(value) > limit or "\x00" in value:
+        if not isinstance(value, str) or len(value) > limit or not schemas.storable(value):
             return None
     observed = data.get("observed_at")
     if observed is not None and not (isinstance(observed, str) and TIME.fullmatch(observed)):
@@ -261,12 +270,7 @@ def _record(entry: _Entry, data: dict[str, Any]) -> tuple[SafetyUpdate, str, int
         update.received_at,
         *check,
     ]
-    connection.ensure_connection()
     raw = connection.connection
-    if not raw.autocommit:  # inside a transaction (a test's): the statement must commit alone
-        return None
-    import psycopg
-
     with psycopg.Cursor(raw) as cursor:
         # Prepared once per connection when the settings allow it (`prepare_threshold`).
         cursor.execute(entry.sql, values, prepare=raw.prepare_threshold is not None)
@@ -309,8 +313,6 @@ _STORED_FIELDS += ["recorded_by", "received_at"]
 
 
 def _stored_update(raw: Any, entry: _Entry, key: str) -> SafetyUpdate | None:
-    import psycopg
-
     columns = ", ".join(_column(SafetyUpdate, name) for name in _STORED_FIELDS)
     sql = (
         f"SELECT {columns} FROM {_table(SafetyUpdate)} "  # noqa: S608
@@ -355,15 +357,6 @@ def _headers(request: WSGIRequest) -> list[tuple[str, str]]:
         headers = [(k, v) for k, v in response.items() if k.lower() != "content-length"]
         _HEADERS[key] = headers
     return headers
-
-
-def _response(
-    request: WSGIRequest, update: SafetyUpdate, username: str, status: int
-) -> tuple[str, list[tuple[str, str]], bytes]:
-    """The answer Django's path gives a stored update (status line, headers, body)."""
-    body = json.dumps(_update_out(update, recorded_by=username), cls=DjangoJSONEncoder).encode()
-    line = "201 Created" if status == 201 else "200 OK"
-    return line, [*_headers(request), ("Content-Length", str(len(body)))], body
 
 
 class SafetyFastPath:
@@ -415,18 +408,30 @@ class SafetyFastPath:
         data = _payload(body)
         if data is None:
             return None
+        headers = _headers(request)  # before anything is stored: nothing can fail after it
         close_old_connections()
+        entry = None
         try:
+            connection.ensure_connection()
+            if not connection.connection.autocommit:
+                return None  # inside a transaction (a test's): the statement must commit alone
             entry = _entry(environ["HTTP_AUTHORIZATION"][7:], campaign_id, today_tokyo())
             recorded = _record(entry, data) if entry is not None else None
-        except Exception:
-            # A database error (a lost connection, a plan invalidated by a migration): drop
-            # the connection and let Django answer; a stored update then replays as 200.
+        except Exception as error:
+            # A database error (a lost connection, a plan invalidated by a migration): forget
+            # the statement, drop a broken connection and let Django answer; an update that
+            # was stored then replays as 200.
             logger.warning("safety fast path fell back to Django", exc_info=True)
-            connection.close()
+            if entry is not None:
+                _ENTRIES.pop(entry.key, None)
+            if isinstance(error, BROKEN):
+                connection.close()
             return None
         finally:
             close_old_connections()
         if recorded is None:
             return None
-        return _response(request, *recorded)
+        update, username, status = recorded
+        body = json.dumps(_update_out(update, recorded_by=username), cls=DjangoJSONEncoder).encode()
+        line = "201 Created" if status == 201 else "200 OK"
+        return line, [*headers, ("Content-Length", str(len(body)))], body

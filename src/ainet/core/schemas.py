@@ -7,13 +7,28 @@ from typing import Annotated
 from pydantic import AfterValidator
 
 
-def _no_nul(value: str) -> str:
-    # PostgreSQL's text cannot hold NUL; Django's forms refuse it the same way
-    # (ProhibitNullCharactersValidator). Refused here, it is a 422 with a reason, not a 500.
+def storable(value: str) -> bool:
+    """Whether PostgreSQL's text can hold `value`: no NUL, and valid UTF-8 (JSON's `\\ud800`
+    escapes give lone surrogates, which cannot be encoded). Django's forms refuse NUL the
+    same way (ProhibitNullCharactersValidator)."""
     if "\x00" in value:
-        raise ValueError("NUL 文字は使えません / Null characters are not allowed.")
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _storable(value: str) -> str:
+    if not storable(value):
+        raise ValueError(
+            "NUL 文字や不正な文字は使えません / Null characters and invalid characters are "
+            "not allowed."
+        )
     return value
 
 
-# A string that can be stored as text: no NUL character.
-Text = Annotated[str, AfterValidator(_no_nul)]
+# A string that can be stored as text. Refused here, such input is a 422 with a reason, not
+# a server error when the database refuses it.
+Text = Annotated[str, AfterValidator(_storable)]

@@ -44,6 +44,7 @@ MAX_NOTE = 1000
 MAX_WHERE = 200
 # Phones' clocks drift; an observation further in the future than this is refused.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
+EARLIEST_OBSERVED = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 
 class SafetyError(Exception):
@@ -355,6 +356,13 @@ def _validate(
                 422,
                 "observed_in_future",
                 gettext_lazy("The time of the observation is in the future."),
+            )
+        if observed_at < EARLIEST_OBSERVED:
+            # A phone whose clock was never set; a time this old cannot be read back either.
+            raise SafetyError(
+                422,
+                "observed_too_old",
+                gettext_lazy("The time of the observation is too far in the past."),
             )
     return evacuated_to, observed_at
 

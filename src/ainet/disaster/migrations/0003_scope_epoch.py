@@ -5,11 +5,16 @@ lost district or a closed campaign counts from the next request (ainet/api/fastp
 
 from django.db import migrations, models
 
+# Values come from a sequence of their own, so the epoch never takes a value again — not
+# after the row is deleted, the table truncated (Django's test flush) or this re-run; the row
+# itself is written in the changing transaction, so a reader sees the new value exactly when
+# it sees the change.
 FUNCTION = """
+CREATE SEQUENCE IF NOT EXISTS ainet_scope_epoch_seq;
 CREATE OR REPLACE FUNCTION ainet_bump_scope_epoch() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO disaster_scopeepoch (id, value) VALUES (1, 1)
-    ON CONFLICT (id) DO UPDATE SET value = disaster_scopeepoch.value + 1;
+  INSERT INTO disaster_scopeepoch (id, value) VALUES (1, nextval('ainet_scope_epoch_seq'))
+    ON CONFLICT (id) DO UPDATE SET value = excluded.value;
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -40,7 +45,9 @@ def forward(apps, schema_editor):
         return
     quote = schema_editor.quote_name
     schema_editor.execute(FUNCTION)
-    schema_editor.execute("INSERT INTO disaster_scopeepoch (id, value) VALUES (1, 0)")
+    schema_editor.execute(
+        "INSERT INTO disaster_scopeepoch (id, value) VALUES (1, nextval('ainet_scope_epoch_seq'))"
+    )
     for table in _tables(apps):
         schema_editor.execute(
             f"CREATE TRIGGER {quote(table + '_scope_epoch')} "
@@ -58,6 +65,7 @@ def backward(apps, schema_editor):
             f"DROP TRIGGER IF EXISTS {quote(table + '_scope_epoch')} ON {quote(table)}"
         )
     schema_editor.execute("DROP FUNCTION IF EXISTS ainet_bump_scope_epoch()")
+    schema_editor.execute("DROP SEQUENCE IF EXISTS ainet_scope_epoch_seq")
 
 
 class Migration(migrations.Migration):
