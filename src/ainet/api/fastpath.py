@@ -259,15 +259,7 @@ def _record(entry: _Entry, data: dict[str, Any]) -> tuple[SafetyUpdate, str, int
         now,
         entry.campaign_id,
         entry.epoch,
-        update.campaign_id,
-        update.person_id,
-        update.idempotency_key,
-        update.status,
-        update.evacuated_to,
-        update.note,
-        update.observed_at,
-        update.recorded_by_id,
-        update.received_at,
+        *safety._insert_values(update),
         *check,
     ]
     raw = connection.connection

@@ -491,12 +491,10 @@ _UPDATE_COLUMNS = ["campaign", "person", "idempotency_key", "status", "evacuated
 _UPDATE_COLUMNS += ["observed_at", "recorded_by", "received_at"]
 
 
-def _insert_sql(update: SafetyUpdate) -> tuple[str, list[Any]]:
-    """INSERT … ON CONFLICT (campaign, key) DO NOTHING RETURNING (the columns of
-    `_returned_columns`), with its parameters."""
-    table, columns = _columns(SafetyUpdate, _UPDATE_COLUMNS)
+def _insert_values(update: SafetyUpdate) -> list[Any]:
+    """The parameters of `_insert_sql`, in the order of `_UPDATE_COLUMNS`."""
     ops = connection.ops
-    values: list[Any] = [
+    return [
         update.campaign_id,
         update.person_id,
         update.idempotency_key,
@@ -507,6 +505,13 @@ def _insert_sql(update: SafetyUpdate) -> tuple[str, list[Any]]:
         update.recorded_by_id,
         ops.adapt_datetimefield_value(update.received_at),
     ]
+
+
+def _insert_sql(update: SafetyUpdate) -> tuple[str, list[Any]]:
+    """INSERT … ON CONFLICT (campaign, key) DO NOTHING RETURNING (the columns of
+    `_returned_columns`), with its parameters."""
+    table, columns = _columns(SafetyUpdate, _UPDATE_COLUMNS)
+    values = _insert_values(update)
     # Identifiers come from the model's meta (quoted); every value is a parameter.
     placeholders = ", ".join(["%s"] * len(values))
     returning = ", ".join(_returned_columns())
