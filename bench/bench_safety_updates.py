@@ -238,13 +238,7 @@ def main() -> int:
         tps = pgbench_tps(url, clients, max(1, round(seconds)))
         stored = safety_load.stored_updates(env, prepared["campaign"])
         outcomes = (fast, django, by_session)
-        both = safety_load.Outcome(
-            acked={k: v for o in outcomes for k, v in o.acked.items()},
-            created=sum(o.created for o in outcomes),
-            replayed=sum(o.replayed for o in outcomes),
-            retries=sum(o.retries for o in outcomes),
-            failures=[f for o in outcomes for f in o.failures],
-        )
+        both = safety_load.Outcome.merged(outcomes)
         problems = safety_load.verify(both, stored)
         extra = len({row[0] for row in stored} - set(both.acked))
         if extra:

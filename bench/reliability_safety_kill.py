@@ -77,17 +77,6 @@ class _Merged:
         return [key for o in list(self.outcomes.values()) for key in list(o.acked)]
 
 
-def _merge(outcomes: dict[str, safety_load.Outcome]) -> safety_load.Outcome:
-    parts = list(outcomes.values())
-    return safety_load.Outcome(
-        acked={k: v for o in parts for k, v in o.acked.items()},
-        created=sum(o.created for o in parts),
-        replayed=sum(o.replayed for o in parts),
-        retries=sum(o.retries for o in parts),
-        failures=[f for o in parts for f in o.failures],
-    )
-
-
 def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
     rng = random.Random(seed)
     data_dir = tempfile.mkdtemp(prefix=f"ainet-kill-{database}-")
@@ -147,7 +136,7 @@ def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
         if any(load.is_alive() for load in loads):
             print(f"[{database}] PROBLEM: clients did not finish")
             return 1
-        outcome = _merge(outcomes)
+        outcome = safety_load.Outcome.merged(outcomes.values())
         stored = safety_load.stored_updates(env, prepared["campaign"])
         problems = safety_load.verify(outcome, stored)
         if outcome.failures:

@@ -27,7 +27,7 @@ import threading
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -256,6 +256,18 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
 
+    @classmethod
+    def merged(cls, parts: Iterable[Outcome]) -> Outcome:
+        """The outcomes of several loads as one (latencies left out)."""
+        parts = list(parts)
+        return cls(
+            acked={k: v for o in parts for k, v in o.acked.items()},
+            created=sum(o.created for o in parts),
+            replayed=sum(o.replayed for o in parts),
+            retries=sum(o.retries for o in parts),
+            failures=[f for o in parts for f in o.failures],
+        )
+
 
 class FieldClient:
     """One supporter's phone: a persistent connection with its session and CSRF cookies, or
@@ -388,6 +400,17 @@ class FieldClient:
         return status
 
 
+def _phones(
+    port: int, prepared: dict[str, Any], accounts: list[dict[str, Any]], clients: int, auth: str
+) -> list[FieldClient]:
+    """`clients` phones, the accounts taken in turn."""
+    return [
+        FieldClient(port, accounts[n % len(accounts)]["username"], prepared["campaign"],
+                    accounts[n % len(accounts)]["people"], auth)
+        for n in range(clients)
+    ]  # fmt: skip
+
+
 def run_clients(
     port: int,
     prepared: dict[str, Any],
@@ -406,11 +429,7 @@ def run_clients(
     if not accounts:
         raise RuntimeError("no supporter account sees anyone")
     lock = threading.Lock()
-    phones = [
-        FieldClient(port, accounts[n % len(accounts)]["username"], prepared["campaign"],
-                    accounts[n % len(accounts)]["people"], auth)
-        for n in range(clients)
-    ]  # fmt: skip
+    phones = _phones(port, prepared, accounts, clients, auth)
     for phone in phones:
         _with_retries(phone.login, stop)
     if ready is not None:
@@ -459,10 +478,7 @@ def run_reads(
     the same client code for `seconds` (logged in first when `login`). Returns the number of
     200 answers, the wall time of the sending phase and the latencies."""
     accounts = [a for a in prepared["accounts"] if a["people"]]
-    phones = [
-        FieldClient(port, accounts[n % len(accounts)]["username"], prepared["campaign"], [], auth)
-        for n in range(clients)
-    ]
+    phones = _phones(port, prepared, accounts, clients, auth)
     if login:
         for phone in phones:
             _with_retries(phone.login, None)
@@ -505,11 +521,7 @@ def token_phones(port: int, prepared: dict[str, Any], clients: int) -> list[Fiel
     """One phone per client, each logged in through the log-in page with a personal API
     token made on the account page (as `run_clients(auth="token")` does)."""
     accounts = [a for a in prepared["accounts"] if a["people"]]
-    phones = [
-        FieldClient(port, accounts[n % len(accounts)]["username"], prepared["campaign"],
-                    accounts[n % len(accounts)]["people"], "token")
-        for n in range(clients)
-    ]  # fmt: skip
+    phones = _phones(port, prepared, accounts, clients, "token")
     for phone in phones:
         _with_retries(phone.login, None)
         phone.close()

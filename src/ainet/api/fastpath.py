@@ -26,6 +26,7 @@ statements (PgBouncer ≥ 1.21 with `max_prepared_statements`), or turn this off
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import json
 import logging
@@ -36,7 +37,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-from annotated_types import MaxLen
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
@@ -60,11 +60,12 @@ logger = logging.getLogger(__name__)
 PATH = re.compile(r"/api/v1/disaster/campaigns/([1-9][0-9]{0,17})/updates")
 MAX_BODY = 16 * 1024
 FIELDS = frozenset(UpdateIn.model_fields)
+REQUIRED = frozenset(name for name, info in UpdateIn.model_fields.items() if info.is_required())
 # The times both this path and the schema (pydantic) read the same way; others go to Django.
 TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)?")
 # The schema's text fields and their limits; longer values go to Django to be refused.
 MAX_LENGTHS = {
-    name: next(m.max_length for m in info.metadata if isinstance(m, MaxLen))
+    name: next(m.max_length for m in info.metadata if hasattr(m, "max_length"))
     for name, info in UpdateIn.model_fields.items()
     if info.annotation is str
 }
@@ -95,16 +96,12 @@ class _Entry:
 _ENTRIES: dict[tuple[str, str, int], _Entry] = {}
 
 
-def _quote(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
 def _table(model: type[Any]) -> str:
-    return _quote(model._meta.db_table)
+    return safety._columns(model, [])[0]
 
 
 def _column(model: type[Any], field: str) -> str:
-    return _quote(model._meta.get_field(field).column)
+    return safety._columns(model, [field])[1][0]
 
 
 def _epoch_sql() -> str:
@@ -213,7 +210,7 @@ def _payload(body: bytes) -> dict[str, Any] | None:
         return None
     if not isinstance(data, dict) or not data.keys() <= FIELDS:
         return None
-    if not {"idempotency_key", "person", "status"} <= data.keys():
+    if not data.keys() >= REQUIRED:
         return None
     person = data["person"]
     if type(person) is not int or not 0 < person < 2**63:
@@ -304,21 +301,28 @@ _STORED_FIELDS = ["id", "person", "status", "evacuated_to", "note", "observed_at
 _STORED_FIELDS += ["recorded_by", "received_at"]
 
 
-def _stored_update(raw: Any, entry: _Entry, key: str) -> SafetyUpdate | None:
+@functools.cache
+def _stored_sql() -> str:
     columns = ", ".join(_column(SafetyUpdate, name) for name in _STORED_FIELDS)
-    sql = (
+    return (
         f"SELECT {columns} FROM {_table(SafetyUpdate)} "  # noqa: S608
         f"WHERE {_column(SafetyUpdate, 'campaign')} = %s "
         f"AND {_column(SafetyUpdate, 'idempotency_key')} = %s"
     )
+
+
+def _stored_update(raw: Any, entry: _Entry, key: str) -> SafetyUpdate | None:
     with psycopg.Cursor(raw) as cursor:
-        cursor.execute(sql, [entry.campaign_id, key], prepare=raw.prepare_threshold is not None)
+        cursor.execute(
+            _stored_sql(), [entry.campaign_id, key], prepare=raw.prepare_threshold is not None
+        )
         row = cursor.fetchone()
     if row is None:
         return None
-    values = dict(zip(["id", "person_id", "status", "evacuated_to", "note", "observed_at",
-                       "recorded_by_id", "received_at"], row, strict=True))  # fmt: skip
-    stored = SafetyUpdate(campaign_id=entry.campaign_id, idempotency_key=key, **values)
+    names = [SafetyUpdate._meta.get_field(name).get_attname() for name in _STORED_FIELDS]  # type: ignore[union-attr]
+    stored = SafetyUpdate(
+        campaign_id=entry.campaign_id, idempotency_key=key, **dict(zip(names, row, strict=True))
+    )
     safety._stored(stored, stored.pk)
     return stored
 

@@ -213,17 +213,12 @@ def _in_campaign_sql(
     compiled = _COMPILED.get(key)
     if compiled is None:
         people: Any = campaign_people(actor, campaign)
-        query = people.filter(pk=_SENTINEL).values_list("unlocked")[:1]
-        try:
-            sql, params = query.query.sql_with_params()
-        except EmptyResultSet:  # a condition nothing matches: the user sees no one
-            return None
-        where = [n for n, value in enumerate(params) if value == _SENTINEL]
-        if len(where) != 1:  # cannot tell which parameter is the person: do not reuse it
+        compiled = _compiled_for_one(people.filter(pk=_SENTINEL).values_list("unlocked")[:1])
+        if compiled is None:
             return None
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.clear()
-        compiled = _COMPILED[key] = (sql, tuple(params), where[0])
+        _COMPILED[key] = compiled
     sql, params, at = compiled
     return sql, [*params[:at], person_id, *params[at + 1 :]]
 
@@ -235,13 +230,19 @@ def seen_check_sql(actor: Any, campaign: SafetyCampaign) -> tuple[str, tuple[Any
     among them), the id a stand-in to replace; None when the user sees no one or the
     person's parameter cannot be told apart. Reads only what `access.person_normal_q` reads
     (memberships, districts, an information agreement), never the declarations."""
-    people = (
+    return _compiled_for_one(
         Person.objects.filter(access.person_normal_q(actor), in_campaign_q(campaign), pk=_SENTINEL)
         .order_by()
         .values("pk")
     )
+
+
+def _compiled_for_one(query: Any) -> tuple[str, tuple[Any, ...], int] | None:
+    """(SQL, parameters, index of the person's id) of a query filtered on `pk=_SENTINEL`;
+    None when its condition matches nothing (the user sees no one) or the person's
+    parameter cannot be told apart (then the SQL must not be reused)."""
     try:
-        sql, params = people.query.sql_with_params()
+        sql, params = query.query.sql_with_params()
     except EmptyResultSet:
         return None
     where = [n for n, value in enumerate(params) if value == _SENTINEL]
