@@ -10,15 +10,20 @@ through the log-in page; 5% are deliberate re-sends of an earlier update (which 
 200 and store nothing). What was in flight when wrk stopped is re-sent afterwards, as a phone
 re-sends until answered, and the acknowledged keys are compared with the stored ones.
 
-In the same run, through the same gunicorn settings (gthread, as docs/operations.md
-recommends) and the same client:
+In the same run, with the same client, on gunicorn's uvicorn workers (ainet/asgi.py, as
+docs/operations.md recommends) and again on its gthread workers (ainet/wsgi.py):
 - the token updates with the safety fast path (ainet/api/fastpath.py) — the rate the goal
-  is about — and with it turned off (AINET_SAFETY_FAST_PATH=off: Django's whole request);
-- updates with the browser session and its CSRF cookie, from Python client threads;
+  is about, on uvicorn workers — and with it turned off (AINET_SAFETY_FAST_PATH=off:
+  Django's whole request);
+- updates with the browser session and its CSRF cookie, from Python client threads (uvicorn);
 - GET /healthz (Django's middleware and one `SELECT 1`: any Django request's floor);
-- bench/bare_insert_app.py: gunicorn + psycopg storing each POST as one prepared INSERT
-  with no framework and no checks — the floor of this server and driver on this machine;
-- pgbench's single-row INSERT into a table shaped like an update (64 clients, -j 2).
+- bench/bare_insert_asgi.py and bare_insert_app.py: gunicorn + psycopg storing each POST as
+  one prepared INSERT with no framework and no checks — the floor of each kind of worker
+  and this driver on this machine;
+- pgbench's single-row INSERT into a table shaped like an update (64 clients, -j 2);
+- pgbench running the fast path's own statement (bench/fastpath_statement.py: guard, access
+  check, insert, latest-status upsert; prepared, as the fast path runs it): what PostgreSQL
+  alone reaches with ainet's work per update, the ceiling for any HTTP stack in front of it.
 
     createdb -h 127.0.0.1 -U postgres ainet_bench_safety      # once; created if missing
     .venv/bin/python bench/bench_safety_updates.py
@@ -26,8 +31,8 @@ recommends) and the same client:
 
 Environment: AINET_BENCH_SAFETY_DB (default postgres://postgres@127.0.0.1:5432/
 ainet_bench_safety — a SCRATCH database), AINET_BENCH_CLIENTS (64), AINET_BENCH_SECONDS
-(10), AINET_BENCH_PORT (8170), AINET_BENCH_WORKERS (3), AINET_BENCH_THREADS (4),
-AINET_BENCH_CARE_SCALE (0.05).
+(10), AINET_BENCH_PORT (8170), AINET_BENCH_ASGI_WORKERS (uvicorn workers, 2),
+AINET_BENCH_WORKERS and AINET_BENCH_THREADS (gthread, 3 x 4), AINET_BENCH_CARE_SCALE (0.05).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -122,6 +128,34 @@ def pgbench_tps(url: str, clients: int, seconds: int) -> float:
     return float(found.group(1))
 
 
+def statement_tps(
+    url: str, env: dict[str, str], prepared: dict[str, Any], clients: int, seconds: int
+) -> float:
+    """pgbench's rate for the fast path's own statement (bench/fastpath_statement.py), as
+    one supporter's fresh updates, prepared as the fast path prepares it."""
+    account = max(prepared["accounts"], key=lambda a: len(a["people"]))
+    parts = urlparse(url)
+    conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
+    conn += ["-U", parts.username or "postgres"]
+    with tempfile.TemporaryDirectory() as scratch:
+        script = Path(scratch) / "statement.sql"
+        subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("fastpath_statement.py")),
+             "--username", account["username"], "--campaign", str(prepared["campaign"]),
+             "--people", ",".join(map(str, account["people"])), "--out", str(script)],
+            env=env, check=True, cwd=safety_load.ROOT,
+        )  # fmt: skip
+        out = subprocess.run(
+            ["pgbench", *conn, "-n", "-M", "prepared", "-f", str(script), "-c", str(clients),
+             "-j", "2", "-T", str(seconds), parts.path.lstrip("/")],
+            capture_output=True, text=True, check=True,
+        ).stdout  # fmt: skip
+    found = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out)
+    if not found or not re.search(r"number of failed transactions: 0 ", out):
+        raise RuntimeError(f"cannot read pgbench's output:\n{out}")
+    return float(found.group(1))
+
+
 def _psql(url: str, sql: str) -> None:
     parts = urlparse(url)
     conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
@@ -162,6 +196,7 @@ def main() -> int:
     port = int(os.environ.get("AINET_BENCH_PORT", "8170"))
     workers = int(os.environ.get("AINET_BENCH_WORKERS", "3"))
     threads = int(os.environ.get("AINET_BENCH_THREADS", "4"))
+    asgi_workers = int(os.environ.get("AINET_BENCH_ASGI_WORKERS", "2"))
     for tool, package in (("pgbench", "postgresql-client"), ("wrk", "wrk")):
         if not shutil.which(tool):
             print(f"{tool} not found (Debian: {package}); skipped")
@@ -185,7 +220,7 @@ def main() -> int:
         _psql(url, "VACUUM ANALYZE")
         people = len({p for a in prepared["accounts"] for p in a["people"]})
         print(f"campaign {prepared['campaign']}: {clients} supporter accounts, {people} people")
-        fast, django, by_session = (safety_load.Outcome() for _ in range(3))
+        fast, fast_wsgi, django, django_wsgi, by_session = (safety_load.Outcome() for _ in range(5))
         # Each worker keeps a statement per token and campaign, built on the token's first
         # request to it (and connections open on the first request): a warm-up of the same
         # load comes first, untimed but checked like the rest, as pgbench leaves out its
@@ -197,16 +232,24 @@ def main() -> int:
             safety_load.settle_wrk(run, phones, outcome)
             outcome.created = outcome.replayed = outcome.retries = 0
 
-        server = safety_load.Server(env, port, workers, threads)
+        def served(server: safety_load.Server, outcome: safety_load.Outcome) -> safety_load.WrkRun:
+            warm(outcome)
+            run = safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
+            safety_load.settle_wrk(run, phones, outcome)
+            return run
+
+        def asgi_server(server_env: dict[str, str], app: str = "ainet.asgi:application") -> Any:
+            return safety_load.Server(server_env, port, asgi_workers, threads, app, asgi=True)
+
+        # As docs/operations.md recommends: gunicorn's uvicorn workers (ainet/asgi.py).
+        server = asgi_server(env)
         server.start()
         try:
             # The field phones as a supporter would set them up: log in once, make a personal
             # API token on the account page, then send with the token (no cookies, no CSRF).
             phones = safety_load.token_phones(port, prepared, clients)
             safety_load.write_wrk_accounts(accounts_file, prepared["campaign"], phones)
-            warm(fast)
-            fast_run = safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
-            safety_load.settle_wrk(fast_run, phones, fast)
+            fast_run = served(server, fast)
             healthz, healthz_latency = _healthz_rate(port, clients, seconds)
             # The same with the browser session and its CSRF cookie (Python client threads).
             session_elapsed = safety_load.run_clients(
@@ -215,62 +258,102 @@ def main() -> int:
         finally:
             server.stop()
         # Django's whole request for every update: the fast path turned off.
+        server = asgi_server({**env, "AINET_SAFETY_FAST_PATH": "off"})
+        server.start()
+        try:
+            django_run = served(server, django)
+        finally:
+            server.stop()
+        # The same two on gunicorn's gthread workers (ainet/wsgi.py).
+        server = safety_load.Server(env, port, workers, threads)
+        server.start()
+        try:
+            fast_wsgi_run = served(server, fast_wsgi)
+            healthz_wsgi, healthz_wsgi_latency = _healthz_rate(port, clients, seconds)
+        finally:
+            server.stop()
         server = safety_load.Server(
             {**env, "AINET_SAFETY_FAST_PATH": "off"}, port, workers, threads
         )
         server.start()
         try:
-            warm(django)
-            django_run = safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
-            safety_load.settle_wrk(django_run, phones, django)
+            django_wsgi_run = served(server, django_wsgi)
         finally:
             server.stop()
-        # The floor: gunicorn + psycopg, one INSERT per request, no framework.
-        _bare_table(url, create=True)
-        server = safety_load.Server(bare_env, port, workers, threads, app="bare_insert_app:app")
-        server.start()
-        try:
-            safety_load.run_wrk(port, accounts_file, clients, warm_up, data_dir)
-            bare_run = safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
-        finally:
-            server.stop()
-            _bare_table(url, create=False)
+        # The floors: gunicorn + psycopg, one INSERT per request, no framework, on each kind
+        # of worker.
+        bare_runs = []
+        for bare in (
+            asgi_server(bare_env, app="bare_insert_asgi:app"),
+            safety_load.Server(bare_env, port, workers, threads, app="bare_insert_app:app"),
+        ):
+            _bare_table(url, create=True)
+            bare.start()
+            try:
+                safety_load.run_wrk(port, accounts_file, clients, warm_up, data_dir)
+                bare_runs.append(
+                    safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
+                )
+            finally:
+                bare.stop()
+                _bare_table(url, create=False)
         tps = pgbench_tps(url, clients, max(1, round(seconds)))
         stored = safety_load.stored_updates(env, prepared["campaign"])
-        outcomes = (fast, django, by_session)
+        outcomes = (fast, fast_wsgi, django, django_wsgi, by_session)
         both = safety_load.Outcome.merged(outcomes)
         problems = safety_load.verify(both, stored)
         extra = len({row[0] for row in stored} - set(both.acked))
         if extra:
             problems.append(f"{extra} stored updates were never acknowledged")
+        # After the stored updates are read: these are pgbench's, never acknowledged to anyone.
+        statement = statement_tps(url, env, prepared, clients, max(1, round(seconds)))
         print(
-            f"server: gunicorn {workers} workers x {threads} threads (gthread), keep-alive 30 s, "
-            f"on {os.cpu_count()} cores shared with the client and PostgreSQL"
+            f"servers: gunicorn {asgi_workers} uvicorn workers (ASGI, as docs/operations.md "
+            f"recommends) and {workers} workers x {threads} threads (gthread, WSGI), keep-alive "
+            f"30 s, on {os.cpu_count()} cores shared with the client and PostgreSQL"
         )
         print(f"pgbench single-row INSERT ({clients} clients, -j 2):  {tps:8.1f} /s")
-        bare_rate = bare_run.created() / bare_run.seconds
+        print(
+            f"pgbench running the fast path's own statement (prepared, {clients} clients): "
+            f"{statement:8.1f} /s = {statement / tps:5.1%} of pgbench's INSERT — the ceiling "
+            "of ainet's work in PostgreSQL alone, with no HTTP and no Python"
+        )
+        bare_asgi, bare_wsgi = (run.created() / run.seconds for run in bare_runs)
         fast_rate = fast_run.created() / fast_run.seconds
+
+        def wrk_row(label: str, run: safety_load.WrkRun, outcome: safety_load.Outcome) -> Any:
+            more = f"; {outcome.replayed} re-sends answered 200, {outcome.retries} re-sent after"
+            return (label, run.created() / run.seconds, run.percentiles(), f"{more} wrk stopped")
+
         rows = [
-            ("anchor: gunicorn + psycopg INSERT, no framework", bare_rate,
-             bare_run.percentiles(), ""),
-            ("anchor: GET /healthz through Django", healthz, healthz_latency, ""),
-            ("token updates, fast path (wrk)", fast_rate, fast_run.percentiles(),
-             f"; {fast.replayed} re-sends answered 200, {fast.retries} re-sent after wrk stopped"),
-            ("token updates, Django's path (wrk)", django_run.created() / django_run.seconds,
-             django_run.percentiles(), f"; {django.replayed} re-sends answered 200"),
-            ("session + CSRF updates (Python clients)", by_session.created / session_elapsed,
+            ("anchor: uvicorn + psycopg INSERT, no framework", bare_asgi,
+             bare_runs[0].percentiles(), ""),
+            ("anchor: gthread + psycopg INSERT, no framework", bare_wsgi,
+             bare_runs[1].percentiles(), ""),
+            ("anchor: GET /healthz through Django (ASGI)", healthz, healthz_latency, ""),
+            ("anchor: GET /healthz through Django (WSGI)", healthz_wsgi, healthz_wsgi_latency, ""),
+            wrk_row("token updates, fast path, ASGI (wrk)", fast_run, fast),
+            wrk_row("token updates, fast path, WSGI (wrk)", fast_wsgi_run, fast_wsgi),
+            wrk_row("token updates, Django's path, ASGI (wrk)", django_run, django),
+            wrk_row("token updates, Django's path, WSGI (wrk)", django_wsgi_run, django_wsgi),
+            ("session + CSRF updates, ASGI (Python clients)", by_session.created / session_elapsed,
              ", ".join(safety_load.iter_percentiles(by_session.latencies)),
              f"; {by_session.replayed} re-sends answered 200"),
         ]  # fmt: skip
         for label, rate, latency, more in rows:
             print(
                 f"{label:48s} {rate:8.1f} /s = {rate / tps:5.1%} of pgbench, "
-                f"{rate / bare_rate:5.1%} of the no-framework floor ({latency}{more})"
+                f"{rate / bare_asgi:5.1%} of the uvicorn floor ({latency}{more})"
             )
+        print(
+            f"token updates, fast path, ASGI = {fast_rate / statement:5.1%} of that statement's "
+            "pgbench rate"
+        )
         ratio = fast_rate / tps if tps else 0.0
         verdict = "meets" if ratio >= GOAL else "BELOW"
         print(
-            f"ratio HTTP (token, fast path) / pgbench: {ratio:.1%} ({verdict} the {GOAL:.0%} goal)"
+            f"ratio HTTP (token, fast path, ASGI) / pgbench: {ratio:.1%} "
+            f"({verdict} the {GOAL:.0%} goal)"
         )
         print(
             f"acknowledged keys {len(both.acked)}, stored {len(stored)}, "

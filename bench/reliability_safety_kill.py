@@ -10,8 +10,11 @@ master and all its workers get SIGKILL at random moments and are started again e
 SQLite runs on a file database (WAL, synchronous=FULL, IMMEDIATE transactions, as the
 settings configure it); PostgreSQL on a scratch database.
 
-    .venv/bin/python bench/reliability_safety_kill.py                     # both databases
-    .venv/bin/python bench/reliability_safety_kill.py --database sqlite --rounds 3
+    .venv/bin/python bench/reliability_safety_kill.py          # both databases, both servers
+    .venv/bin/python bench/reliability_safety_kill.py --database sqlite --server asgi --rounds 3
+
+Each database is tried with gunicorn's uvicorn workers (ainet.asgi, as docs/operations.md
+recommends) and with its gthread workers (ainet.wsgi).
 
 tests/disaster/test_safety_kill.py runs the SQLite variant in the test suite.
 """
@@ -77,8 +80,9 @@ class _Merged:
         return [key for o in list(self.outcomes.values()) for key in list(o.acked)]
 
 
-def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
+def run(database: str, server_kind: str, rounds: int, clients: int, port: int, seed: int) -> int:
     rng = random.Random(seed)
+    label = f"{database}, {server_kind}"
     data_dir = tempfile.mkdtemp(prefix=f"ainet-kill-{database}-")
     url = None
     if database == "postgresql":
@@ -88,8 +92,8 @@ def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
     try:
         started = time.perf_counter()
         prepared = safety_load.prepare(env, users=clients, people=60, synthetic_care=False)
-        print(f"[{database}] prepared in {time.perf_counter() - started:.1f} s", flush=True)
-        server = safety_load.Server(env, port, workers=2, threads=4)
+        print(f"[{label}] prepared in {time.perf_counter() - started:.1f} s", flush=True)
+        server = safety_load.Server(env, port, workers=2, threads=4, asgi=server_kind == "asgi")
         server.start()
         # Half the phones with the browser session, half with an API token (on PostgreSQL
         # the token updates take the fast path, ainet/api/fastpath.py).
@@ -124,7 +128,7 @@ def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
                 time.sleep(rng.uniform(0.0, 0.3))
                 server.start()
                 print(
-                    f"[{database}] kill -9 #{_round + 1}: {before} acknowledged so far",
+                    f"[{label}] kill -9 #{_round + 1}: {before} acknowledged so far",
                     flush=True,
                 )
             time.sleep(1.0)
@@ -134,7 +138,7 @@ def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
                 load.join(timeout=120)
             server.stop()
         if any(load.is_alive() for load in loads):
-            print(f"[{database}] PROBLEM: clients did not finish")
+            print(f"[{label}] PROBLEM: clients did not finish")
             return 1
         outcome = safety_load.Outcome.merged(outcomes.values())
         stored = safety_load.stored_updates(env, prepared["campaign"])
@@ -143,7 +147,7 @@ def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
             problems.append(f"{len(outcome.failures)} updates refused: {outcome.failures[:3]}")
         unacked = len({row[0] for row in stored} - set(outcome.acked))
         print(
-            f"[{database}] {rounds} rounds, {killed} processes killed; "
+            f"[{label}] {rounds} rounds, {killed} processes killed; "
             f"{len(outcome.acked)} acknowledged, {len(stored)} stored "
             f"({unacked} stored but never acknowledged), {outcome.replayed} replays answered "
             f"200, {outcome.retries} re-sends after failures"
@@ -151,8 +155,8 @@ def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
         if not outcome.acked:
             problems.append("nothing was acknowledged")
         for problem in problems:
-            print(f"[{database}] PROBLEM: {problem}")
-        print(f"[{database}] {'no acknowledged update lost' if not problems else 'FAILED'}")
+            print(f"[{label}] PROBLEM: {problem}")
+        print(f"[{label}] {'no acknowledged update lost' if not problems else 'FAILED'}")
         return 1 if problems else 0
     finally:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -161,15 +165,24 @@ def run(database: str, rounds: int, clients: int, port: int, seed: int) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--database", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument(
+        "--server",
+        choices=["asgi", "wsgi", "both"],
+        default="both",
+        help="uvicorn workers (ainet.asgi, as docs/operations.md recommends), gthread "
+        "workers (ainet.wsgi), or each in turn",
+    )
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--port", type=int, default=8171)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     databases = ["sqlite", "postgresql"] if args.database == "both" else [args.database]
+    servers = ["asgi", "wsgi"] if args.server == "both" else [args.server]
     failed = 0
     for database in databases:
-        failed |= run(database, args.rounds, args.clients, args.port, args.seed)
+        for server in servers:
+            failed |= run(database, server, args.rounds, args.clients, args.port, args.seed)
     return failed
 
 

@@ -23,6 +23,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -158,10 +159,16 @@ class Server:
         workers: int,
         threads: int,
         app: str = "ainet.wsgi:application",
+        asgi: bool = False,
     ) -> None:
+        """gthread workers with `threads` each for a WSGI `app`; with `asgi`, uvicorn workers
+        (one event loop each) for an ASGI `app`, ainet's by default."""
         self.env, self.port, self.workers, self.threads = env, port, workers, threads
-        self.app = app
+        self.asgi = asgi
+        self.app = "ainet.asgi:application" if asgi and app == "ainet.wsgi:application" else app
         self.process: subprocess.Popen[bytes] | None = None
+        # A file, not a pipe: a pipe nobody reads would fill under load and stall the server.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
 
     def start(self) -> None:
         command = [
@@ -172,9 +179,11 @@ class Server:
             "--workers",
             str(self.workers),
             "--worker-class",
-            "gthread",
-            "--threads",
-            str(self.threads),
+            *(
+                ["uvicorn_worker.UvicornWorker"]
+                if self.asgi
+                else ["gthread", "--threads", str(self.threads)]
+            ),
             "--keep-alive",
             "30",
             "--log-level",
@@ -183,13 +192,12 @@ class Server:
             "2",
         ]
         self.process = subprocess.Popen(
-            command, env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+            command, env=self.env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                err = self.process.stderr.read().decode() if self.process.stderr else ""
-                raise RuntimeError(f"gunicorn exited: {err[-2000:]}")
+                raise RuntimeError(f"gunicorn exited: {self.errors()[-2000:]}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 conn.request("GET", "/healthz")
@@ -234,6 +242,11 @@ class Server:
                     break
                 time.sleep(0.01)
         return len(pids)
+
+    def errors(self) -> str:
+        """What the server wrote to stderr so far."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from ainet.core.models import District, Municipality, Organisation, User
@@ -61,6 +62,18 @@ class World:
 
     def organisation(self, name: str) -> Organisation:
         return Organisation.objects.get(municipality=self.ward, name=name)
+
+
+def fresh_world() -> World:
+    """The demo ward built again from nothing (as each matrix test gets it)."""
+    call_command("flush", interactive=False, verbosity=0)
+    ward = builder.build()
+    return World(
+        ward=ward,
+        district_a=District.objects.get(municipality=ward, code=DISTRICT_A),
+        district_b=District.objects.get(municipality=ward, code=DISTRICT_B),
+        users={p: User.objects.get(username=u) for p, u in PERSONAS.items() if u is not None},
+    )
 
 
 @pytest.fixture

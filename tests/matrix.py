@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import PERSONAS, World
+from django.db import IntegrityError, transaction
+
+from tests.conftest import PERSONAS, World, fresh_world
 
 STAFF_WITH_DISTRICTS = frozenset(
     {"ward_admin", "staff_a", "staff_b", "shakyo", "care_plaza", "minsei", "association"}
@@ -92,3 +94,32 @@ def discovered_rules() -> dict[str, Rule]:
             assert not overlap, f"URL rules defined twice: {overlap}"
             rules.update(module.RULES)
     return rules
+
+
+# Who looks at a page: the first persona (in this order) allowed to see it.
+PREFERENCE = ("ward_admin", "staff_a", "committee", "auditor", "volunteer", "partner")
+
+
+def viewer(rule: Rule) -> str | None:
+    """The persona to visit as, None for anonymous; "" when no persona may see it."""
+    if rule.kind == "public":
+        return None
+    if rule.kind == "staff":
+        return "ward_admin"
+    holders = HOLDERS[rule.capability] if rule.capability else frozenset(PERSONAS)
+    for persona in PREFERENCE:
+        if persona in holders and not (rule.in_district_a and persona in OUTSIDE_DISTRICT_A):
+            return persona
+    return ""
+
+
+def rule_kwargs(rule: Rule, world: World) -> tuple[dict[str, Any], World]:
+    """The rule's URL arguments, and the world they were built in. The matrix's builders
+    expect the fresh demo ward (each matrix test gets one); when one cannot run again on the
+    ward as earlier builders left it, on a fresh ward (committed tests only: it flushes)."""
+    try:
+        with transaction.atomic():
+            return (rule.kwargs(world) if rule.kwargs else {}), world
+    except IntegrityError:
+        world = fresh_world()
+        return (rule.kwargs(world) if rule.kwargs else {}), world

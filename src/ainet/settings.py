@@ -184,6 +184,10 @@ DATABASES = {"default": database_settings()}
 # The safety fast path (ainet/api/fastpath.py) on PostgreSQL; off: every update goes through
 # Django's middleware and the API router.
 SAFETY_FAST_PATH = env_bool("AINET_SAFETY_FAST_PATH", True)
+# Under ASGI (ainet/asgi.py, uvicorn workers) each worker process runs Django's requests in
+# this many threads and keeps at most this many connections of its own for the fast path.
+ASGI_THREADS = env_int("AINET_ASGI_THREADS", 4)
+SAFETY_FAST_PATH_CONNECTIONS = env_int("AINET_SAFETY_FAST_PATH_CONNECTIONS", 8)
 
 
 def cache_settings() -> dict[str, Any]:

@@ -1,11 +1,13 @@
-"""The safety fast path (ainet/api/fastpath.py) through the WSGI application: it answers a
-fresh token update exactly as Django's path would, and hands everything else to Django, so
-that a revoked token, a lost district, a closed campaign, a replay, bad input or a
-disaster-mode unlock is decided there as before. PostgreSQL only (it is off on SQLite); the
-tests commit, so they use `transactional_db`."""
+"""The safety fast path (ainet/api/fastpath.py) in front of Django's WSGI application and in
+front of its ASGI application (every test runs on both): it answers a fresh token update
+exactly as Django's path would, and hands everything else to Django, so that a revoked
+token, a lost district, a closed campaign, a replay, bad input or a disaster-mode unlock is
+decided there as before. PostgreSQL only (it is off on SQLite); the tests commit, so they use
+`transactional_db`."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import uuid
@@ -13,7 +15,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import pytest
+from a2wsgi import WSGIMiddleware
 from django.core.handlers.wsgi import WSGIHandler
+from django.db import connections
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -23,6 +27,7 @@ from ainet.care.models import Basis
 from ainet.core import tokens
 from ainet.core.models import ApiToken, AuditEvent
 from ainet.disaster.models import SafetyCampaign, SafetyLatest, SafetyUpdate, ScopeEpoch
+from tests.asgi import OverASGI
 from tests.conftest import World, on_postgresql
 from tests.disaster.safety_people import declare_disaster, make_campaign, make_person
 
@@ -79,11 +84,44 @@ class Django:
         return self.handler(environ, start_response)
 
 
-@pytest.fixture
-def fast(transactional_db: None) -> Iterable[tuple[fastpath.SafetyFastPath, Django]]:
+class DjangoInThreads:
+    """Django's WSGI application in a pool of threads, as ainet/asgi.py serves it, counting
+    the requests the fast path handed it."""
+
+    def __init__(self) -> None:
+        self.django = Django()
+        self.handler = WSGIMiddleware(self.django, workers=2)  # type: ignore[arg-type]
+        self.executor = self.handler.executor
+
+    @property
+    def calls(self) -> int:
+        return self.django.calls
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await self.handler(scope, receive, send)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["wsgi", "asgi"])
+def fast(
+    request: pytest.FixtureRequest, transactional_db: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterable[tuple[Any, Any]]:
     fastpath.forget_all()
-    django = Django()
-    yield fastpath.SafetyFastPath(django), django
+    if request.param == "wsgi":
+        django = Django()
+        yield fastpath.SafetyFastPath(django), django
+    else:
+        # Django's threads close their connections at the end of each request, so that none
+        # is left open on the test database.
+        monkeypatch.setitem(connections["default"].settings_dict, "CONN_MAX_AGE", 0)
+        django = DjangoInThreads()
+        app = OverASGI(
+            fastpath.SafetyFastPathASGI(django, django.executor, connections_per_worker=2)
+        )
+        try:
+            yield app, django
+        finally:
+            app.close()
+            django.executor.shutdown()
     fastpath.forget_all()
 
 
@@ -271,3 +309,20 @@ def test_on_sqlite_every_update_is_djangos(fast: Any, world: World) -> None:
     secret = tokens.issue(world.users["minsei"], "phone", 1)
     assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
     assert django.calls == 1 and SafetyUpdate.objects.count() == 1
+
+
+@pg_only
+def test_a_failing_statement_falls_back_to_django_and_is_built_again(
+    fast: Any, world: World
+) -> None:
+    app, django = fast
+    campaign, person = make_campaign(world), make_person(world)
+    secret = tokens.issue(world.users["minsei"], "phone", 1)
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
+    [(key, entry)] = fastpath._ENTRIES.items()
+    # As a statement prepared before a migration changed its table would fail.
+    fastpath._ENTRIES[key] = dataclasses.replace(entry, sql="SELECT 1 / 0")
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
+    assert django.calls == 1 and key not in fastpath._ENTRIES
+    assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
+    assert django.calls == 1 and SafetyUpdate.objects.count() == 3

@@ -11,16 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from ainet.core.models import District, User
-from ainet.demo import builder
 from tests.browser.helpers import axe_violations, log_in
-from tests.conftest import DISTRICT_A, DISTRICT_B, PERSONAS, World
+from tests.conftest import PERSONAS
 from tests.core.test_permission_matrix import MATRIX
-from tests.matrix import HOLDERS, OUTSIDE_DISTRICT_A, Rule
+from tests.matrix import Rule, rule_kwargs, viewer
 from tests.public.url_rules import make_event
 
 pytestmark = pytest.mark.browser
@@ -30,21 +26,6 @@ WIDE = {"width": 1280, "height": 800}
 # Not ainet's own markup: django-ninja's Swagger UI (a developer tool, loaded from a CDN) nests
 # controls and uses low-contrast colours; /api/v1/openapi.json is the accessible equivalent.
 NOT_OURS = {"api-v1:openapi-view": "django-ninja's Swagger UI"}
-# Who looks at a page: the first persona (in this order) allowed to see it.
-PREFERENCE = ("ward_admin", "staff_a", "committee", "auditor", "volunteer", "partner")
-
-
-def viewer(rule: Rule) -> str | None:
-    """The persona to visit as, None for anonymous; "" when no persona may see it."""
-    if rule.kind == "public":
-        return None
-    if rule.kind == "staff":
-        return "ward_admin"
-    holders = HOLDERS[rule.capability] if rule.capability else frozenset(PERSONAS)
-    for persona in PREFERENCE:
-        if persona in holders and not (rule.in_district_a and persona in OUTSIDE_DISTRICT_A):
-            return persona
-    return ""
 
 
 def pages_to_visit() -> list[tuple[str, str | None, Rule]]:
@@ -70,18 +51,6 @@ def test_the_page_list_covers_the_url_patterns() -> None:
     assert len(names) > 40
 
 
-def fresh_world() -> World:
-    """The demo ward built again from nothing (as each matrix test gets it)."""
-    call_command("flush", interactive=False, verbosity=0)
-    ward = builder.build()
-    return World(
-        ward=ward,
-        district_a=District.objects.get(municipality=ward, code=DISTRICT_A),
-        district_b=District.objects.get(municipality=ward, code=DISTRICT_B),
-        users={p: User.objects.get(username=u) for p, u in PERSONAS.items() if u is not None},
-    )
-
-
 def _is_html(page: Any, url: str) -> bool:
     """A whole HTML page: not a download, a redirect, or an htmx fragment (a fragment is
     checked inside the page that loads it)."""
@@ -101,15 +70,9 @@ def test_every_page_has_no_axe_violations_at_both_widths(
     visited = 0
     current: str | None = "nobody"
     for name, who, rule in pages_to_visit():
-        # The matrix's builders expect the fresh demo ward; when one cannot run again on the
-        # ward as earlier builders left it, start from a fresh ward (and log in again).
-        try:
-            with transaction.atomic():
-                kwargs = rule.kwargs(world) if rule.kwargs else {}
-        except IntegrityError:
-            world = fresh_world()
-            kwargs = rule.kwargs(world) if rule.kwargs else {}
-            current = "nobody"
+        kwargs, built = rule_kwargs(rule, world)
+        if built is not world:  # a fresh ward: log in again
+            world, current = built, "nobody"
         if who != current:
             page.context.clear_cookies()
             if who is not None:

@@ -99,6 +99,26 @@ def test_statements_are_prepared_only_when_asked_unless_turned_off(
     assert "prepare_threshold" not in settings.database_settings()["OPTIONS"]
 
 
+def test_the_asgi_application_is_the_fast_path_in_front_of_django_in_threads() -> None:
+    code = (
+        "import ainet.asgi as a; "
+        "print(type(a.application).__name__, a.application.application is a.django_in_threads,"
+        " a.django_in_threads.executor._max_workers, a.application.executor is not None)"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("AINET_")}
+    environment["AINET_ASGI_THREADS"] = "6"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["SafetyFastPathASGI", "True", "6", "True"]
+
+
 def test_time_zone_and_language_defaults() -> None:
     from django.conf import settings
 

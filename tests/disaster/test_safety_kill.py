@@ -1,7 +1,8 @@
 """kill -9 of gunicorn (master and workers), three times during a burst of safety updates on
-a SQLite file database: every acknowledged update must be stored once with its content.
+a SQLite file database, with uvicorn workers (ainet.asgi) and then with gthread workers
+(ainet.wsgi): every acknowledged update must be stored once with its content.
 Runs bench/reliability_safety_kill.py (which also covers PostgreSQL when run by hand); it
-takes about half a minute on a quiet machine, most of it migrating the new database."""
+takes about a minute on a quiet machine, most of it migrating the new database."""
 
 from __future__ import annotations
 
@@ -27,6 +28,8 @@ def test_no_acknowledged_update_is_lost_when_the_server_is_killed_on_sqlite() ->
             str(ROOT / "bench" / "reliability_safety_kill.py"),
             "--database",
             "sqlite",
+            "--server",
+            "both",
             "--rounds",
             "3",
             "--clients",
@@ -40,5 +43,6 @@ def test_no_acknowledged_update_is_lost_when_the_server_is_killed_on_sqlite() ->
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    assert "no acknowledged update lost" in result.stdout
-    assert "3 rounds" in result.stdout
+    for server in ("asgi", "wsgi"):
+        assert f"[sqlite, {server}] no acknowledged update lost" in result.stdout
+        assert f"[sqlite, {server}] 3 rounds" in result.stdout
