@@ -250,7 +250,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The address the lockout counts by: REMOTE_ADDR, or behind AINET_TRUSTED_PROXIES proxies the
+# address they saw — as the audit log records it (otherwise every visitor would be the proxy).
+AXES_CLIENT_IP_CALLABLE = "ainet.core.audit.client_ip"
 
 OTP_TOTP_ISSUER = "ainet"
 

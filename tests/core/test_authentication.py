@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.contrib.auth.hashers import get_hasher
 from django.test import Client, override_settings
@@ -12,8 +14,8 @@ from tests.conftest import World
 PASSWORD = "ainet-demo"
 
 
-def login(client: Client, username: str, password: str = PASSWORD) -> object:
-    return client.post(reverse("core:login"), {"username": username, "password": password})
+def login(client: Client, username: str, password: str = PASSWORD, **extra: Any) -> object:
+    return client.post(reverse("core:login"), {"username": username, "password": password}, **extra)
 
 
 def test_passwords_are_hashed_with_argon2_in_the_real_settings() -> None:
@@ -49,6 +51,37 @@ def test_repeated_failures_lock_the_account_even_with_the_right_password(world: 
     assert response.status_code == 429  # type: ignore[attr-defined]
     assert AuditEvent.objects.filter(action="login.locked_out").exists()
     assert client.get(reverse("core:home")).status_code == 302
+
+
+def test_behind_a_trusted_proxy_failures_count_per_client_and_are_audited_with_its_address(
+    world: World, settings: Any
+) -> None:
+    settings.AINET_TRUSTED_PROXIES = 1
+    proxy = Client(REMOTE_ADDR="127.0.0.1")  # every visitor arrives through the TLS proxy
+    for _attempt in range(5):
+        login(proxy, "staff-yako", "wrong", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    locked = login(proxy, "staff-yako", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert locked.status_code == 429  # type: ignore[attr-defined]
+    # Another office's PC behind the same proxy is not locked out by them.
+    other = login(
+        Client(REMOTE_ADDR="127.0.0.1"), "staff-yako", HTTP_X_FORWARDED_FOR="198.51.100.7"
+    )
+    assert other.status_code == 302  # type: ignore[attr-defined]
+    failures = AuditEvent.objects.filter(action="login.failure")
+    assert set(failures.values_list("ip_address", flat=True)) == {"203.0.113.5"}
+    success = AuditEvent.objects.get(action="login.success")
+    assert success.ip_address == "198.51.100.7"
+
+
+def test_without_a_trusted_proxy_the_forwarded_header_is_not_believed(
+    world: World, settings: Any
+) -> None:
+    settings.AINET_TRUSTED_PROXIES = 0
+    login(Client(REMOTE_ADDR="192.0.2.10"), "staff-yako", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert AuditEvent.objects.get(action="login.success").ip_address == "192.0.2.10"
+    settings.AINET_TRUSTED_PROXIES = 1  # a header that is not an address is recorded as none
+    login(Client(REMOTE_ADDR="192.0.2.10"), "staff-yako", "wrong", HTTP_X_FORWARDED_FOR="junk")
+    assert AuditEvent.objects.get(action="login.failure").ip_address is None
 
 
 def test_ward_admin_can_unlock_a_locked_account(world: World) -> None:

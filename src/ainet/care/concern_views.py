@@ -57,10 +57,6 @@ def user_municipality(user: Any) -> Municipality:
     return chosen
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 # --- The public form -------------------------------------------------------------------
 
 

@@ -3,11 +3,13 @@ directly elsewhere."""
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from django.db import models
 from django.http import HttpRequest
 
+from ainet.core import ratelimit
 from ainet.core.models import AuditEvent, Municipality
 
 
@@ -39,9 +41,17 @@ class Action(models.TextChoices):
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address as the audit log, the log-in lockout (django-axes,
+    `AXES_CLIENT_IP_CALLABLE`) and concern reports record it: REMOTE_ADDR, or behind
+    `AINET_TRUSTED_PROXIES` proxies the address they saw (`ratelimit.client_address`); None
+    when there is none or it is not an address."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    address = ratelimit.client_address(request)
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def record(
