@@ -132,7 +132,7 @@ def statement_tps(
     url: str, env: dict[str, str], prepared: dict[str, Any], clients: int, seconds: int
 ) -> float:
     """pgbench's rate for the fast path's own statement (bench/fastpath_statement.py), as
-    one supporter's fresh updates, prepared as the fast path prepares it."""
+    one supporter's fresh updates, prepared and planned as the fast path runs it."""
     account = max(prepared["accounts"], key=lambda a: len(a["people"]))
     parts = urlparse(url)
     conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
@@ -145,10 +145,14 @@ def statement_tps(
              "--people", ",".join(map(str, account["people"])), "--out", str(script)],
             env=env, check=True, cwd=safety_load.ROOT,
         )  # fmt: skip
+        # On the generic plan, as the fast path's connections run it (pg_prepared_statements
+        # shows them switch to it after five custom plans); pgbench's copy has its values
+        # written in, for which PostgreSQL would keep planning each run afresh.
+        generic = {**os.environ, "PGOPTIONS": "-c plan_cache_mode=force_generic_plan"}
         out = subprocess.run(
             ["pgbench", *conn, "-n", "-M", "prepared", "-f", str(script), "-c", str(clients),
              "-j", "2", "-T", str(seconds), parts.path.lstrip("/")],
-            capture_output=True, text=True, check=True,
+            capture_output=True, text=True, check=True, env=generic,
         ).stdout  # fmt: skip
     found = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out)
     if not found or not re.search(r"number of failed transactions: 0 ", out):

@@ -7,6 +7,7 @@ decided there as before. PostgreSQL only (it is off on SQLite); the tests commit
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime
 import json
@@ -326,3 +327,76 @@ def test_a_failing_statement_falls_back_to_django_and_is_built_again(
     assert django.calls == 1 and key not in fastpath._ENTRIES
     assert call(app, environ(campaign, update(person.pk), secret))[0] == 201
     assert django.calls == 1 and SafetyUpdate.objects.count() == 3
+
+
+# --- the ASGI path's own pieces ----------------------------------------------------------------
+
+
+class FakeConnection:
+    def __init__(self) -> None:
+        self.closed = self.broken = False
+
+    async def close(self) -> None:
+        self.closed = True
+
+
+def test_the_asgi_connections_survive_cancelled_waiters_and_never_exceed_their_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    opened: list[FakeConnection] = []
+
+    async def connect() -> FakeConnection:
+        opened.append(FakeConnection())
+        return opened[-1]
+
+    monkeypatch.setattr(fastpath._Connections, "_connect", staticmethod(connect))
+
+    async def scenario() -> None:
+        pool = fastpath._Connections(1)
+        first = await pool.acquire()
+        waiting = asyncio.create_task(pool.acquire())
+        await asyncio.sleep(0)
+        waiting.cancel()  # a request given up while it waited for a connection
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        await pool.release(first)
+        again = await asyncio.wait_for(pool.acquire(), 1)  # the slot was not lost
+        assert again is first and len(opened) == 1
+        await pool.release(again, discard=True)  # after a failed statement: closed
+        assert first.closed
+        assert await pool.acquire() is opened[1]
+        await pool.close()
+        await pool.release(opened[1])  # released after the worker's end: closed, not kept
+        assert opened[1].closed and not pool.idle
+
+    asyncio.run(scenario())
+
+
+def test_headers_with_underscores_never_reach_django_over_asgi() -> None:
+    seen: list[list[tuple[bytes, bytes]]] = []
+
+    async def downstream(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["headers"])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        pass
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": "/healthz",
+        "headers": [(b"host", b"testserver"), (b"x_forwarded_proto", b"https")],
+    }
+    asyncio.run(fastpath.SafetyFastPathASGI(downstream)(scope, receive, send))
+    assert seen == [[(b"host", b"testserver")]]
+
+
+def test_the_asgi_answer_headers_are_kept_per_proxy_ssl_header_too(settings: Any) -> None:
+    assert b"x-forwarded-proto" in fastpath._header_names()
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_SSL", "on")
+    assert b"x-forwarded-ssl" in fastpath._header_names()

@@ -43,7 +43,7 @@ from typing import Any
 
 import psycopg
 from django.conf import settings
-from django.core.handlers.asgi import ASGIRequest, get_script_prefix
+from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import WSGIRequest
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import (
@@ -531,6 +531,27 @@ _HEADER_NAMES = (
     *(b"host", b"x-forwarded-host", b"x-forwarded-proto", b"x-forwarded-port"),
     *(b"accept-language", b"cookie"),
 )
+
+
+def _header_names() -> tuple[bytes, ...]:
+    """`_HEADER_NAMES` and the header `SECURE_PROXY_SSL_HEADER` names, if another."""
+    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if not proxy or not proxy[0].startswith("HTTP_"):
+        return _HEADER_NAMES
+    name = proxy[0][5:].lower().replace("_", "-").encode()
+    return _HEADER_NAMES if name in _HEADER_NAMES else (*_HEADER_NAMES, name)
+
+
+def _without_underscored_headers(scope: Scope) -> Scope:
+    """The scope without request headers whose names hold an underscore, as gunicorn's own
+    workers drop them (`header_map=drop`): a2wsgi would give Django `X_Forwarded_Proto` as
+    HTTP_X_FORWARDED_PROTO, joined with the proxy's `X-Forwarded-Proto`."""
+    headers = scope.get("headers", ())
+    if not any(b"_" in name for name, _value in headers):
+        return scope
+    return {**scope, "headers": [(n, v) for n, v in headers if b"_" not in n]}
+
+
 _ASGI_HEADERS: dict[tuple[Any, ...], list[tuple[bytes, bytes]] | None] = {}
 _ASGI_HEADERS_MAX = 256
 
@@ -539,7 +560,8 @@ def _asgi_headers(scope: Scope, headers: dict[bytes, bytes]) -> list[tuple[bytes
     """The answer's headers as Django's middleware gives them; None when Django must answer
     (a host not allowed, a redirect to HTTPS). Worked out by Django once per set of the
     headers it reads."""
-    key = (scope.get("scheme"), scope.get("server"), *(headers.get(n) for n in _HEADER_NAMES))
+    names = _header_names()
+    key = (scope.get("scheme"), scope.get("server"), *(headers.get(n) for n in names))
     if key in _ASGI_HEADERS:
         return _ASGI_HEADERS[key]
     request = ASGIRequest({**scope, "method": "POST"}, io.BytesIO(b""))
@@ -563,44 +585,35 @@ def _entry_in_thread(secret: str, campaign_id: int, today: datetime.date) -> _En
 class _Connections:
     """The ASGI path's own PostgreSQL connections in one event loop: autocommit, with
     Django's connection parameters (and so its adapters and `prepare_threshold`), at most
-    `size`, opened when needed."""
+    `size`, opened when needed. A slot of the semaphore is a connection in use; an idle one
+    holds none, and one is opened only when none is idle, so at most `size` are ever open.
+    The bookkeeping never waits, so a cancelled request cannot leave it wrong."""
 
     def __init__(self, size: int) -> None:
-        self.size = size
         self.idle: list[psycopg.AsyncConnection[Any]] = []
-        self.opened = 0
-        self.changed = asyncio.Condition()
+        self.slots = asyncio.Semaphore(size)
+        self.closed = False
 
     async def acquire(self) -> psycopg.AsyncConnection[Any]:
-        async with self.changed:
-            while not self.idle and self.opened >= self.size:
-                await self.changed.wait()
-            if self.idle:
-                return self.idle.pop()
-            self.opened += 1
+        await self.slots.acquire()
         try:
-            return await self._connect()
+            return self.idle.pop() if self.idle else await self._connect()
         except BaseException:
-            await self.release(None)
+            self.slots.release()
             raise
 
-    async def release(
-        self, conn: psycopg.AsyncConnection[Any] | None, discard: bool = False
-    ) -> None:
-        """Give `conn` back; with `discard` (or when it broke), close it instead."""
-        keep = conn is not None and not conn.closed and not conn.broken and not discard
-        async with self.changed:
-            if keep:
-                self.idle.append(conn)  # type: ignore[arg-type]
-            else:
-                self.opened -= 1
-            self.changed.notify()
-        if conn is not None and not keep and not conn.closed:
+    async def release(self, conn: psycopg.AsyncConnection[Any], discard: bool = False) -> None:
+        """Give `conn` back; with `discard`, when it broke or after `close`, close it."""
+        keep = not (discard or self.closed or conn.closed or conn.broken)
+        if keep:
+            self.idle.append(conn)
+        self.slots.release()
+        if not keep and not conn.closed:
             await conn.close()
 
     async def close(self) -> None:
+        self.closed = True
         idle, self.idle = self.idle, []
-        self.opened -= len(idle)
         for conn in idle:
             await conn.close()
 
@@ -610,8 +623,13 @@ class _Connections:
         params = wrapper.get_connection_params()
         params.pop("cursor_factory", None)
         conn = await psycopg.AsyncConnection.connect(**params, autocommit=True)
-        # As Django's own connections: times read back in UTC (timezone.localtime shows them).
-        await conn.execute("SELECT set_config('TimeZone', %s, false)", [wrapper.timezone_name])
+        try:
+            # As Django's own connections: times read back in UTC (timezone.localtime shows
+            # them).
+            await conn.execute("SELECT set_config('TimeZone', %s, false)", [wrapper.timezone_name])
+        except BaseException:
+            await conn.close()
+            raise
         return conn
 
 
@@ -652,12 +670,14 @@ class SafetyFastPathASGI:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
+        scope = _without_underscored_headers(scope)
         if (
             scope["type"] == "http"
             and scope["method"] == "POST"
             and self.postgresql
             and settings.SAFETY_FAST_PATH
-            and (match := PATH.fullmatch(scope["path"].removeprefix(get_script_prefix(scope))))
+            # Django routes on the path a2wsgi gives it: without the root path.
+            and (match := PATH.fullmatch(scope["path"].removeprefix(scope.get("root_path", ""))))
         ):
             answered, read, more = await self._try(scope, receive, send, int(match.group(1)))
             if answered:
