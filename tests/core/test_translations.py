@@ -20,6 +20,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import pgettext_lazy
+
+from tests.conftest import World
 
 SOURCE_DIR = Path(settings.BASE_DIR)  # src/ainet
 LOCALE_DIR = SOURCE_DIR / "locale"
@@ -410,3 +413,18 @@ def test_the_public_forms_in_easy_japanese_show_furigana(world: object) -> None:
         page = Client().get(url, {"lang": "ja-easy"})
         assert '<html lang="ja">' in page.text
         assert "<ruby>" in page.text and "《" not in page.text
+
+
+def test_a_persons_name_and_a_things_name_read_as_japanese_offices_write_them(
+    world: World,
+) -> None:
+    # 氏名 for people (the evacuation-help list), 名称 for organisations and places.
+    staff = world.client_for("staff_a")
+    people = staff.get(reverse("disaster:evacuation_list")).text
+    assert '<th scope="col">氏名</th>' in people and '<th scope="col">名称</th>' not in people
+    organisations = staff.get(reverse("core:organisation_list")).text
+    assert '<th scope="col">名称</th>' in organisations
+    with translation.override("ja"):
+        assert str(pgettext_lazy("person or organisation", "Name")) == "氏名・名称"
+    english = world.client_for("staff_a", lang="en").get(reverse("disaster:evacuation_list"))
+    assert '<th scope="col">Name</th>' in english.text

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ainet.care.models import (
@@ -178,7 +178,7 @@ class PersonForm(forms.Form):
     resident_number = forms.CharField(
         label=_("Resident number (宛名番号)"), required=False, max_length=20
     )
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     name_kana = forms.CharField(label=_("Name (furigana)"), max_length=200, required=False)
     birth_date = JapaneseDateField(label=_("Date of birth"), required=False)
     sex = forms.ChoiceField(label=_("Sex"), choices=Sex.choices, initial=Sex.UNKNOWN)
@@ -295,7 +295,7 @@ class DatedNoteForm(forms.Form):
 
 class SupporterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SupporterKind.choices)
-    name = forms.CharField(label=_("Name"), max_length=200)
+    name = forms.CharField(label=pgettext_lazy("person or organisation", "Name"), max_length=200)
     name_kana = forms.CharField(label=_("Name (furigana)"), max_length=300, required=False)
     town = TownChoiceField(
         label=_("Town block (for the map)"), queryset=Town.objects.none(), required=False

@@ -12,7 +12,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 
 from ainet.care import isolation
@@ -201,7 +201,13 @@ def people_csv(request: HttpRequest) -> HttpResponse:
     if form.errors:
         rows = rows.none()
     kinds = _kinds()
-    header = [_("Name"), _("Furigana"), _("District"), _("Town block"), _("Active ties")]
+    header = [
+        pgettext("person", "Name"),
+        _("Furigana"),
+        _("District"),
+        _("Town block"),
+        _("Active ties"),
+    ]
     header += [label for _k, label in kinds]
     out = [
         [

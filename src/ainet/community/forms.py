@@ -9,7 +9,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ainet.community.models import Activity, ActivityType, EventKind, Group, GroupKind
@@ -280,7 +280,7 @@ def _participant_district_field() -> forms.ModelChoiceField:  # type: ignore[typ
 class RegistrationForm(forms.Form):
     prefix = "registration"
 
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     name_kana = forms.CharField(label=_("Name (kana)"), max_length=200, required=False)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
     district = _participant_district_field()

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ainet.care.models import DisasterDeclaration, Person
@@ -412,7 +412,7 @@ def export_csv(request: HttpRequest, pk: int) -> HttpResponse:
     rows = _rows(campaign, people)
     header = [
         _("ID"),
-        _("Name"),
+        pgettext("person", "Name"),
         _("Furigana"),
         _("District"),
         _("Address"),

@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ainet.care.models import DisasterDeclaration, Person, Supporter
@@ -248,7 +249,7 @@ def evacuation_list_csv(request: HttpRequest) -> HttpResponse:
     _audit_output(request, audit.Action.EXPORT, "evacuation_list_csv", rows, selection)
     header = [
         _("District"),
-        _("Name"),
+        pgettext("person", "Name"),
         _("Furigana"),
         _("Address"),
         _("Phone"),

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ainet.core.dates import fiscal_year, format_fiscal_year, today_tokyo
 from ainet.core.forms import JapaneseDateField
@@ -104,7 +105,7 @@ class PeriodFilterForm(forms.Form):
 
 
 class CommitteeMemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     name_kana = forms.CharField(label=_("Name (kana)"), max_length=200, required=False)
     organisation = forms.ModelChoiceField(
         label=_("Organisation represented"),
@@ -226,7 +227,7 @@ class MeetingForm(forms.Form):
 
 
 class AttendanceForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
 
 

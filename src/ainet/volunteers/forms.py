@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ainet.community.forms import visible_districts
 from ainet.core import access
@@ -96,7 +97,7 @@ def user_municipality_ids(user: Any) -> list[int]:
 
 
 class _VolunteerFields(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100)
     name_kana = forms.CharField(label=_("Name (kana)"), max_length=200, required=False)
     town = TownChoiceField(
         label=_("Town block (町丁目)"),
@@ -251,7 +252,7 @@ class PublicRegistrationForm(_VolunteerFields):
 
 
 class VolunteerFilterForm(forms.Form):
-    q = forms.CharField(label=_("Name"), max_length=100, required=False)
+    q = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100, required=False)
     district = forms.ModelChoiceField(
         label=_("District"), queryset=District.objects.none(), required=False
     )
@@ -521,7 +522,7 @@ class CourseForm(forms.Form):
 
 
 class AttendeeForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=100, required=False)
     volunteer = forms.ModelChoiceField(
         label=_("Or a registered volunteer"), queryset=Volunteer.objects.none(), required=False
     )
