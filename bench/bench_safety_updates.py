@@ -69,30 +69,10 @@ def _env(url: str, data_dir: str) -> dict[str, str]:
     return env
 
 
-def _ensure_database(url: str) -> None:
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        raise SystemExit(f"refusing odd database name {name!r}")
-    host = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-    user = ["-U", parts.username or "postgres"]
-    query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"  # noqa: S608 - name checked
-    listed = subprocess.run(
-        ["psql", *host, *user, "-Atc", query],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
-    if listed != "1":
-        subprocess.run(["createdb", *host, *user, name], check=True)
-
-
 def pgbench_tps(url: str, clients: int, seconds: int) -> float:
     """pgbench's rate of single-row INSERTs into a scratch table shaped like an update."""
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-    conn += ["-U", parts.username or "postgres"]
+    name = safety_load.database_name(url)
+    conn = safety_load.pg_args(url)
     subprocess.run(
         ["psql", *conn, "-q", "-d", name, "-c",
          "DROP TABLE IF EXISTS bench_pgbench_inserts; CREATE TABLE bench_pgbench_inserts ("
@@ -134,9 +114,7 @@ def statement_tps(
     """pgbench's rate for the fast path's own statement (bench/fastpath_statement.py), as
     one supporter's fresh updates, prepared and planned as the fast path runs it."""
     account = max(prepared["accounts"], key=lambda a: len(a["people"]))
-    parts = urlparse(url)
-    conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-    conn += ["-U", parts.username or "postgres"]
+    conn = safety_load.pg_args(url)
     with tempfile.TemporaryDirectory() as scratch:
         script = Path(scratch) / "statement.sql"
         subprocess.run(
@@ -151,7 +129,7 @@ def statement_tps(
         generic = {**os.environ, "PGOPTIONS": "-c plan_cache_mode=force_generic_plan"}
         out = subprocess.run(
             ["pgbench", *conn, "-n", "-M", "prepared", "-f", str(script), "-c", str(clients),
-             "-j", "2", "-T", str(seconds), parts.path.lstrip("/")],
+             "-j", "2", "-T", str(seconds), safety_load.database_name(url)],
             capture_output=True, text=True, check=True, env=generic,
         ).stdout  # fmt: skip
     found = re.search(r"tps = ([0-9.]+) \(without initial connection time\)", out)
@@ -161,9 +139,7 @@ def statement_tps(
 
 
 def _psql(url: str, sql: str) -> None:
-    parts = urlparse(url)
-    conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-    conn += ["-U", parts.username or "postgres", "-d", parts.path.lstrip("/")]
+    conn = [*safety_load.pg_args(url), "-d", safety_load.database_name(url)]
     subprocess.run(["psql", *conn, "-q", "-c", sql], check=True, capture_output=True)
 
 
@@ -205,7 +181,7 @@ def main() -> int:
         if not shutil.which(tool):
             print(f"{tool} not found (Debian: {package}); skipped")
             return 0
-    _ensure_database(url)
+    safety_load.ensure_database(url)
     data_dir = Path(tempfile.mkdtemp(prefix="ainet-bench-safety-"))
     env = _env(url, str(data_dir))
     parts = urlparse(url)
@@ -236,54 +212,40 @@ def main() -> int:
             safety_load.settle_wrk(run, phones, outcome)
             outcome.created = outcome.replayed = outcome.retries = 0
 
-        def served(server: safety_load.Server, outcome: safety_load.Outcome) -> safety_load.WrkRun:
+        def served(outcome: safety_load.Outcome) -> safety_load.WrkRun:
+            """The measured run of the updates, after a warm-up, both checked."""
             warm(outcome)
             run = safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
             safety_load.settle_wrk(run, phones, outcome)
             return run
 
-        def asgi_server(server_env: dict[str, str], app: str = "ainet.asgi:application") -> Any:
+        def asgi_server(
+            server_env: dict[str, str], app: str = "ainet.asgi:application"
+        ) -> safety_load.Server:
             return safety_load.Server(server_env, port, asgi_workers, threads, app, asgi=True)
 
         # As docs/operations.md recommends: gunicorn's uvicorn workers (ainet/asgi.py).
-        server = asgi_server(env)
-        server.start()
-        try:
+        with asgi_server(env):
             # The field phones as a supporter would set them up: log in once, make a personal
             # API token on the account page, then send with the token (no cookies, no CSRF).
             phones = safety_load.token_phones(port, prepared, clients)
             safety_load.write_wrk_accounts(accounts_file, prepared["campaign"], phones)
-            fast_run = served(server, fast)
+            fast_run = served(fast)
             healthz, healthz_latency = _healthz_rate(port, clients, seconds)
             # The same with the browser session and its CSRF cookie (Python client threads).
             session_elapsed = safety_load.run_clients(
                 port, prepared, clients, seconds, by_session, threading.Event(), auth="session"
             )
-        finally:
-            server.stop()
         # Django's whole request for every update: the fast path turned off.
-        server = asgi_server({**env, "AINET_SAFETY_FAST_PATH": "off"})
-        server.start()
-        try:
-            django_run = served(server, django)
-        finally:
-            server.stop()
+        slow_env = {**env, "AINET_SAFETY_FAST_PATH": "off"}
+        with asgi_server(slow_env):
+            django_run = served(django)
         # The same two on gunicorn's gthread workers (ainet/wsgi.py).
-        server = safety_load.Server(env, port, workers, threads)
-        server.start()
-        try:
-            fast_wsgi_run = served(server, fast_wsgi)
+        with safety_load.Server(env, port, workers, threads):
+            fast_wsgi_run = served(fast_wsgi)
             healthz_wsgi, healthz_wsgi_latency = _healthz_rate(port, clients, seconds)
-        finally:
-            server.stop()
-        server = safety_load.Server(
-            {**env, "AINET_SAFETY_FAST_PATH": "off"}, port, workers, threads
-        )
-        server.start()
-        try:
-            django_wsgi_run = served(server, django_wsgi)
-        finally:
-            server.stop()
+        with safety_load.Server(slow_env, port, workers, threads):
+            django_wsgi_run = served(django_wsgi)
         # The floors: gunicorn + psycopg, one INSERT per request, no framework, on each kind
         # of worker.
         bare_runs = []
@@ -292,14 +254,13 @@ def main() -> int:
             safety_load.Server(bare_env, port, workers, threads, app="bare_insert_app:app"),
         ):
             _bare_table(url, create=True)
-            bare.start()
             try:
-                safety_load.run_wrk(port, accounts_file, clients, warm_up, data_dir)
-                bare_runs.append(
-                    safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
-                )
+                with bare:
+                    safety_load.run_wrk(port, accounts_file, clients, warm_up, data_dir)
+                    bare_runs.append(
+                        safety_load.run_wrk(port, accounts_file, clients, seconds, data_dir)
+                    )
             finally:
-                bare.stop()
                 _bare_table(url, create=False)
         tps = pgbench_tps(url, clients, max(1, round(seconds)))
         stored = safety_load.stored_updates(env, prepared["campaign"])

@@ -24,15 +24,12 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import safety_load
@@ -54,21 +51,6 @@ def _env(data_dir: str, url: str | None) -> dict[str, str]:
     return env
 
 
-def _ensure_pg_database(url: str) -> None:
-    parts = urlparse(url)
-    name = parts.path.lstrip("/")
-    if not re.fullmatch(r"[a-z0-9_]+", name):
-        raise SystemExit(f"refusing odd database name {name!r}")
-    conn = ["-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)]
-    conn += ["-U", parts.username or "postgres"]
-    query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"  # noqa: S608 - name checked
-    listed = subprocess.run(
-        ["psql", *conn, "-Atc", query], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    if listed != "1":
-        subprocess.run(["createdb", *conn, name], check=True)
-
-
 class _Merged:
     """The acknowledged count across the session and token clients, while they run."""
 
@@ -87,7 +69,7 @@ def run(database: str, server_kind: str, rounds: int, clients: int, port: int, s
     url = None
     if database == "postgresql":
         url = os.environ.get("AINET_BENCH_SAFETY_KILL_DB", DEFAULT_PG)
-        _ensure_pg_database(url)
+        safety_load.ensure_database(url)
     env = _env(data_dir, url)
     try:
         started = time.perf_counter()

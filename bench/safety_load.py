@@ -146,6 +146,35 @@ def prepare(env: dict[str, str], users: int, people: int, synthetic_care: bool) 
     return prepared
 
 
+# --- PostgreSQL ------------------------------------------------------------------------------
+
+
+def pg_args(url: str) -> list[str]:
+    """psql's, createdb's and pgbench's -h/-p/-U arguments for a postgres:// URL."""
+    parts = urllib.parse.urlparse(url)
+    return [
+        *("-h", parts.hostname or "127.0.0.1", "-p", str(parts.port or 5432)),
+        *("-U", parts.username or "postgres"),
+    ]
+
+
+def database_name(url: str) -> str:
+    return urllib.parse.urlparse(url).path.lstrip("/")
+
+
+def ensure_database(url: str) -> None:
+    """Create the (scratch) database the URL names, if missing."""
+    name = database_name(url)
+    if not re.fullmatch(r"[a-z0-9_]+", name):
+        raise SystemExit(f"refusing odd database name {name!r}")
+    query = f"SELECT 1 FROM pg_database WHERE datname = '{name}'"  # noqa: S608 - name checked
+    listed = subprocess.run(
+        ["psql", *pg_args(url), "-Atc", query], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    if listed != "1":
+        subprocess.run(["createdb", *pg_args(url), name], check=True)
+
+
 # --- The server -----------------------------------------------------------------------------
 
 
@@ -247,6 +276,13 @@ class Server:
         """What the server wrote to stderr so far."""
         self.log.seek(0)
         return self.log.read().decode(errors="replace")
+
+    def __enter__(self) -> Server:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -37,7 +37,7 @@ import logging
 import re
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,8 +177,12 @@ def _kept(key: tuple[str, str, int], today: datetime.date) -> _Entry | None:
     return None
 
 
+def _key(secret: str, campaign_id: int) -> tuple[str, str, int]:
+    return (connection.alias, tokens.digest(secret), campaign_id)
+
+
 def _entry(secret: str, campaign_id: int, today: datetime.date) -> _Entry | None:
-    key = (connection.alias, tokens.digest(secret), campaign_id)
+    key = _key(secret, campaign_id)
     entry = _kept(key, today)
     if entry is not None:
         return entry
@@ -316,55 +320,59 @@ def _replayed(entry: _Entry, update: SafetyUpdate, timed: bool, row: Any) -> Saf
 
 
 Recorded = tuple[SafetyUpdate, str, int]
+# The queries of one update, as a generator: it yields (sql, parameters) and is sent the row
+# each answers, so that one piece of logic runs on Django's connection and on the ASGI path's.
+Recording = Generator[tuple[str, list[Any]], Any, Recorded | None]
 
 
-def _record(entry: _Entry, data: dict[str, Any]) -> Recorded | None:
-    """Store the update in the one statement on Django's connection: (the update, the
-    recorder's username, 201), or (the stored update, username, 200) for a re-send; None:
-    Django decides."""
+def _recording(entry: _Entry, data: dict[str, Any]) -> Recording:
+    """Store the update in the one statement: (the update, the recorder's username, 201), or
+    (the stored update, username, 200) for a re-send; None: Django decides."""
     prepared = _prepared(entry, data)
     if prepared is None:
         return None
     update, values, timed = prepared
-    raw = connection.connection
-    prepare = raw.prepare_threshold is not None  # once per connection when settings allow
-    with psycopg.Cursor(raw) as cursor:
-        cursor.execute(entry.sql, values, prepare=prepare)
-        checked = _checked(entry, cursor.fetchone())
-        if checked is None:
-            return None
-        update_id, username = checked
-        if update_id is None:
-            key = [entry.campaign_id, update.idempotency_key]
-            cursor.execute(_stored_sql(), key, prepare=prepare)
-            stored = _replayed(entry, update, timed, cursor.fetchone())
-            return None if stored is None else (stored, username, 200)
+    checked = _checked(entry, (yield entry.sql, values))
+    if checked is None:
+        return None
+    update_id, username = checked
+    if update_id is None:
+        row = yield _stored_sql(), [entry.campaign_id, update.idempotency_key]
+        stored = _replayed(entry, update, timed, row)
+        return None if stored is None else (stored, username, 200)
     safety._stored(update, update_id)
     return update, username, 201
+
+
+def _record(entry: _Entry, data: dict[str, Any]) -> Recorded | None:
+    """`_recording` on Django's connection."""
+    raw = connection.connection
+    prepare = raw.prepare_threshold is not None  # once per connection when settings allow
+    steps = _recording(entry, data)
+    with psycopg.Cursor(raw) as cursor:
+        try:
+            sql, params = next(steps)
+            while True:
+                cursor.execute(sql, params, prepare=prepare)
+                sql, params = steps.send(cursor.fetchone())
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
 
 async def _record_async(
     conn: psycopg.AsyncConnection[Any], entry: _Entry, data: dict[str, Any]
 ) -> Recorded | None:
-    """`_record` on one of the ASGI path's own connections."""
-    prepared = _prepared(entry, data)
-    if prepared is None:
-        return None
-    update, values, timed = prepared
+    """`_recording` on one of the ASGI path's own connections."""
     prepare = conn.prepare_threshold is not None
+    steps = _recording(entry, data)
     async with psycopg.AsyncCursor(conn) as cursor:
-        await cursor.execute(entry.sql, values, prepare=prepare)
-        checked = _checked(entry, await cursor.fetchone())
-        if checked is None:
-            return None
-        update_id, username = checked
-        if update_id is None:
-            key = [entry.campaign_id, update.idempotency_key]
-            await cursor.execute(_stored_sql(), key, prepare=prepare)
-            stored = _replayed(entry, update, timed, await cursor.fetchone())
-            return None if stored is None else (stored, username, 200)
-    safety._stored(update, update_id)
-    return update, username, 201
+        try:
+            sql, params = next(steps)
+            while True:
+                await cursor.execute(sql, params, prepare=prepare)
+                sql, params = steps.send(await cursor.fetchone())
+        except StopIteration as done:
+            return done.value  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -687,7 +695,7 @@ class SafetyFastPathASGI:
         await self.application(scope, receive, send)
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
-        # Django's ASGI application has no lifespan; the worker's connections close here.
+        # Django (behind a2wsgi) has no lifespan; the worker's connections close here.
         while True:
             message = await receive()
             if message["type"] == "lifespan.startup":
@@ -750,7 +758,7 @@ class SafetyFastPathASGI:
         self, secret: str, campaign_id: int, data: dict[str, Any]
     ) -> Recorded | None:
         today = today_tokyo()
-        entry = _kept((DEFAULT_DB_ALIAS, tokens.digest(secret), campaign_id), today)
+        entry = _kept(_key(secret, campaign_id), today)
         conn = None
         failed = False
         pool = self._pool()
