@@ -15,6 +15,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import psycopg
+import psycopg.sql
 import pytest
 from a2wsgi import WSGIMiddleware
 from django.core.handlers.wsgi import WSGIHandler
@@ -370,6 +372,34 @@ def test_the_asgi_connections_survive_cancelled_waiters_and_never_exceed_their_s
         assert opened[1].closed and not pool.idle
 
     asyncio.run(scenario())
+
+
+@pg_only
+def test_the_asgi_connections_take_the_role_django_assumes(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wrapper = connections["default"]
+    role = f"ainet_test_{uuid.uuid4().hex[:12]}"
+    wrapper.ensure_connection()
+    params = {k: v for k, v in wrapper.get_connection_params().items() if k != "cursor_factory"}
+    with psycopg.connect(**params, autocommit=True) as admin:  # roles are not transactional
+        admin.execute(psycopg.sql.SQL("CREATE ROLE {}").format(psycopg.sql.Identifier(role)))
+        try:
+            options = {**wrapper.settings_dict["OPTIONS"], "assume_role": role}
+            monkeypatch.setitem(wrapper.settings_dict, "OPTIONS", options)
+
+            async def current_user() -> str:
+                conn = await fastpath._Connections._connect()
+                try:
+                    row = await (await conn.execute("SELECT current_user")).fetchone()
+                finally:
+                    await conn.close()
+                assert row is not None
+                return str(row[0])
+
+            assert asyncio.run(current_user()) == role
+        finally:
+            admin.execute(psycopg.sql.SQL("DROP ROLE {}").format(psycopg.sql.Identifier(role)))
 
 
 def test_headers_with_underscores_never_reach_django_over_asgi() -> None:

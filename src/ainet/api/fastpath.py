@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+import psycopg.sql
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.core.handlers.wsgi import WSGIRequest
@@ -633,8 +634,11 @@ class _Connections:
         conn = await psycopg.AsyncConnection.connect(**params, autocommit=True)
         try:
             # As Django's own connections: times read back in UTC (timezone.localtime shows
-            # them).
+            # them), and the role `OPTIONS["assume_role"]` names taken, so the statement
+            # runs with the privileges (and row-level security) Django's queries run with.
             await conn.execute("SELECT set_config('TimeZone', %s, false)", [wrapper.timezone_name])
+            if role := wrapper.settings_dict["OPTIONS"].get("assume_role"):
+                await conn.execute(psycopg.sql.SQL("SET ROLE {}").format(psycopg.sql.Literal(role)))
         except BaseException:
             await conn.close()
             raise
