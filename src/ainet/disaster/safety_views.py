@@ -1,6 +1,7 @@
 """Safety-confirmation pages: campaigns, the phone page where supporters record each person's
-status (one small form post per person, no script needed), the live district board (htmx
-polling), each person's history, the audited CSV export and the A4 print view.
+status (one small form post per person, no script needed; by default only the people still to
+confirm, each form folded in a <details>), the live district board (htmx polling), each
+person's history, the audited CSV export and the A4 print view.
 
 Thin views: parse, authorise (`staff_view`, then scoped querysets so another district's
 campaign or person is a 404), call `safety`, render."""
@@ -20,10 +21,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ainet.care import kana
 from ainet.care.models import DisasterDeclaration, Person
 from ainet.core import access, audit, csvio
 from ainet.core.guards import staff_view
@@ -33,6 +36,11 @@ from ainet.disaster.models import SafetyCampaign, SafetyLatest, SafetyStatus, Sa
 
 BOARD_REFRESH_SECONDS = 5
 HISTORY_LIMIT = 500
+# "Not yet confirmed" on the phone page: no update yet, or the last visit found no one (not at
+# home, unknown) — the people a supporter still has to find. "Needs help" counts as confirmed:
+# someone saw the person, and the board (not the doorstep list) follows it up.
+TO_CONFIRM_STATUSES = frozenset({SafetyStatus.NOT_HOME, SafetyStatus.UNKNOWN})
+SEARCH_MAX_LENGTH = 100
 
 
 class OpenCampaignForm(forms.Form):
@@ -112,7 +120,9 @@ class Row:
 
 
 def _rows(campaign: SafetyCampaign, people: QuerySet[Person]) -> list[Row]:
-    listed = list(people.select_related("district").order_by("district__sort_order", "name_kana"))
+    listed = list(
+        people.select_related("district", "town").order_by("district__sort_order", "name_kana")
+    )
     latest = {
         row.person_id: row
         for row in SafetyLatest.objects.filter(
@@ -224,9 +234,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for district_id in people.values_list("district_id", flat=True):
         totals[district_id] = totals.get(district_id, 0) + 1
     confirmed: dict[int | None, int] = {}
-    for district_id in SafetyLatest.objects.filter(
-        campaign=campaign, person__in=people.values("pk")
-    ).values_list("person__district_id", flat=True):
+    # Confirmed as on the phone page: someone found the person (not "not at home"/"unknown").
+    for district_id in (
+        SafetyLatest.objects.filter(campaign=campaign, person__in=people.values("pk"))
+        .exclude(status__in=sorted(TO_CONFIRM_STATUSES))
+        .values_list("person__district_id", flat=True)
+    ):
         confirmed[district_id] = confirmed.get(district_id, 0) + 1
     summary = [
         {"district": d, "total": totals.get(d.pk, 0), "confirmed": confirmed.get(d.pk, 0)}
@@ -249,19 +262,85 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- The phone page ---------------------------------------------------------------------
 
 
+def _to_confirm(row: Row) -> bool:
+    return row.latest is None or row.latest.status in TO_CONFIRM_STATUSES
+
+
+def _record_order(row: Row) -> int:
+    """Never recorded first, then those to visit again, then everyone confirmed."""
+    if row.latest is None:
+        return 0
+    return 1 if row.latest.status in TO_CONFIRM_STATUSES else 2
+
+
+def _search_words(request: HttpRequest) -> list[str]:
+    return kana.normalise(request.GET.get("q", "")[:SEARCH_MAX_LENGTH]).split(" ")
+
+
+def _matches(person: Person, words: list[str]) -> bool:
+    """Name, furigana (any kana script or width), town block or address contains every word."""
+    name = person.name.replace(" ", "").replace("\u3000", "").casefold()
+    furigana = kana.kana_key(person.name_kana)
+    address = kana.address_key(f"{person.address}{person.address_detail}")
+    town = kana.address_key(str(person.town)) if person.town else ""
+    for word in words:
+        word_key = kana.address_key(word)
+        if not (
+            word.casefold() in name
+            or kana.kana_key(word) in furigana
+            or word_key in address
+            or word_key in town
+        ):
+            return False
+    return True
+
+
+def _record_query(district: District | None, show_all: bool, search: str) -> str:
+    """The page's filter as a query string, carried by every form so that a post (and its
+    redirect back, or its 400) shows the same list."""
+    params: list[tuple[str, str]] = []
+    if district:
+        params.append(("district", str(district.pk)))
+    if show_all:
+        params.append(("show", "all"))
+    if search:
+        params.append(("q", search))
+    return urlencode(params)
+
+
 def _record_context(
     request: HttpRequest, campaign: SafetyCampaign, errors: dict[int, str] | None = None
 ) -> dict[str, Any]:
+    errors = errors or {}
     district, people = _district_filter(request, campaign)
-    rows = _rows(campaign, people)
-    _audit_unlocked_rows(request, campaign, rows, "record_page")
+    show_all = request.GET.get("show") == "all"
+    words = [w for w in _search_words(request) if w]
+    search = " ".join(words)
+    rows = sorted(_rows(campaign, people), key=_record_order)  # stable: kana order within
+    to_confirm_total = sum(1 for row in rows if _to_confirm(row))
+    shown = [
+        row
+        for row in rows
+        # A person whose post failed stays on the page with the reason, whatever the filter.
+        if row.person.pk in errors
+        or ((show_all or _to_confirm(row)) and (not words or _matches(row.person, words)))
+    ]
+    _audit_unlocked_rows(request, campaign, shown, "record_page")
     return {
         "campaign": campaign,
         "district": district,
         # One fresh key per form: a browser that re-sends the post re-sends the key.
-        "rows": [(row, uuid.uuid4().hex, (errors or {}).get(row.person.pk)) for row in rows],
+        "rows": [(row, uuid.uuid4().hex, errors.get(row.person.pk)) for row in shown],
         "statuses": SafetyStatus.choices,
         "evacuated": SafetyStatus.EVACUATED,
+        "show_all": show_all,
+        "search": search,
+        "people_total": len(rows),
+        "to_confirm_total": to_confirm_total,
+        "query": _record_query(district, show_all, search),
+        "todo_query": _record_query(district, False, search),
+        "all_query": _record_query(district, True, search),
+        "unsearched_query": _record_query(district, show_all, ""),
     }
 
 
@@ -298,16 +377,39 @@ def record_post(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "disaster/safety_record.html", context, status=400)
     update = recorded.update
     label = SafetyStatus(update.status).label
-    if recorded.created:
+    # The name says whose card just left the list; a replay for someone no longer visible
+    # gets the message without it.
+    name = Person.objects.for_user(request.user).filter(pk=person_id).values_list("name").first()
+    if recorded.created and name:
+        text = _("Recorded for %(name)s: %(status)s.") % {"name": name[0], "status": label}
+        messages.success(request, text)
+    elif recorded.created:
         messages.success(request, _("Recorded: %(status)s.") % {"status": label})
+    elif name:
+        text = _("This update for %(name)s was already recorded: %(status)s.") % {
+            "name": name[0],
+            "status": label,
+        }
+        messages.info(request, text)
     else:
         messages.info(
             request, _("This update was already recorded: %(status)s.") % {"status": label}
         )
-    target = reverse("safety:record_page", args=[campaign.pk])
+    # Back to the same list. A person still on it (everyone shown, or to visit again) is
+    # scrolled to; one who left it lands the supporter on the message and the next people.
     district = request.GET.get("district", "")
-    query = f"?district={district}" if district.isdigit() else ""
-    return redirect(f"{target}{query}#person-{person_id}")
+    show_all = request.GET.get("show") == "all"
+    params = [("district", district)] if district.isdigit() else []
+    if show_all:
+        params.append(("show", "all"))
+    search = " ".join(w for w in _search_words(request) if w)
+    if search:
+        params.append(("q", search))
+    still_listed = show_all or update.status in TO_CONFIRM_STATUSES
+    anchor = f"#person-{person_id}" if still_listed else "#main"
+    target = reverse("safety:record_page", args=[campaign.pk])
+    query = f"?{urlencode(params)}" if params else ""
+    return redirect(f"{target}{query}{anchor}")
 
 
 # --- The board ----------------------------------------------------------------------------
