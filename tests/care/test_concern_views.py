@@ -203,3 +203,26 @@ def test_partner_files_a_report_through_the_form(world: World) -> None:
     )
     assert response.status_code == 302
     assert ConcernReport.objects.get().reporter_user == world.users["partner"]
+
+
+def test_an_overdue_report_is_flagged_in_words_and_bold_not_by_colour_alone(world: World) -> None:
+    late = _file(world, urgency=Urgency.URGENT, now=timezone.now() - datetime.timedelta(hours=5))
+    client = world.client_for("staff_a")
+    queue = client.get(reverse("care_concerns:queue")).content.decode()
+    detail = client.get(reverse("care_concerns:detail", args=[late.pk])).content.decode()
+    flag = '<strong class="badge badge--alert"><span aria-hidden="true">⚠ </span>期限切れ</strong>'
+    assert flag in queue and flag in detail
+    # Statuses do not break mid-word (「受付待／ち」).
+    assert '<td class="nowrap">受付待ち</td>' in queue
+
+
+def test_a_closed_report_reads_as_closed_not_as_a_closing_date(world: World) -> None:
+    report = _file(world)
+    client = world.client_for("staff_a")
+    client.post(reverse("care_concerns:acknowledge", args=[report.pk]))
+    client.post(reverse("care_concerns:close", args=[report.pk]), {"outcome": "元気だった"})
+    closed = client.get(reverse("care_concerns:queue"), {"show": "closed"}).content.decode()
+    assert '<td class="nowrap">対応終了</td>' in closed
+    assert "廃止日" not in closed
+    detail = client.get(reverse("care_concerns:detail", args=[report.pk])).content.decode()
+    assert "対応終了" in detail and "廃止日" not in detail

@@ -123,3 +123,13 @@ def test_the_csv_export_is_audited_and_neutralises_formulas(
     text = response.content.decode("utf-8-sig")
     assert "'=HYPERLINK(1)" in text and "花子" in text and "四郎" not in text
     assert AuditEvent.objects.filter(action="export", actor=world.users["staff_a"]).exists()
+
+
+def test_the_threshold_box_shows_the_threshold_in_force(world: World) -> None:
+    client = world.client_for("staff_a")
+    overview = client.get(reverse("care_analysis:overview")).content.decode()
+    assert 'name="threshold" value="10"' in overview
+    chosen = client.get(reverse("care_analysis:overview"), {"threshold": "3"}).content.decode()
+    assert 'name="threshold" value="3"' in chosen
+    supporters = client.get(reverse("care_analysis:supporters")).content.decode()
+    assert 'name="threshold" value="10"' in supporters

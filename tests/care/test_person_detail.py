@@ -113,3 +113,16 @@ def test_a_read_only_disaster_mode_allows_is_audited_as_an_unlock(world: World) 
     assert "災害" in html  # the page says the record is open because of disaster mode
     event = AuditEvent.objects.get(action="record.view", object_id=str(person.pk))
     assert event.details == {"level": "standard", "disaster_mode": True}
+
+
+def test_the_preferred_language_is_named_not_coded(world: World) -> None:
+    japanese = make_person(world, "日本 花子")
+    portuguese = make_person(world, "葡萄 太郎", preferred_language="pt")
+    unknown = make_person(world, "不明 次郎", preferred_language="xx")
+    assert "<dd>日本語</dd>" in page(world, "staff_a", japanese.pk)
+    assert "<dd>ポルトガル語</dd>" in page(world, "staff_a", portuguese.pk)
+    assert "<dd>xx</dd>" in page(world, "staff_a", unknown.pk)  # a code we do not know
+    english = world.client_for("staff_a", lang="en").get(
+        reverse("care:person_detail", kwargs={"pk": portuguese.pk})
+    )
+    assert "<dd>Portuguese</dd>" in english.content.decode()

@@ -328,3 +328,11 @@ def test_registered_names_are_escaped_on_the_page(world: World) -> None:
     text = world.client_for("staff_a").get(_detail(event)).content.decode()
     assert "<script>alert(1)" not in text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+
+
+def test_the_event_list_shows_a_dash_for_no_capacity_and_groups_digits(world: World) -> None:
+    make_event(world, capacity=None, title="定員なしのフォーラム")
+    make_event(world, capacity=1200, title="大きなフォーラム")
+    page = world.client_for("staff_a").get(reverse("community:event_list")).content.decode()
+    assert '<td class="number">—</td>' in page and '<td class="number">1,200</td>' in page
+    assert "None" not in page

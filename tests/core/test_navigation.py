@@ -28,3 +28,9 @@ def test_exactly_one_menu_item_is_current_on_each_section(world: World) -> None:
     }
     for url, current in expectations.items():
         assert current_items(client.get(url).content.decode()) == [current], url
+
+
+def test_the_roles_table_scrolls_inside_its_box_on_the_home_page(world: World) -> None:
+    for lang in ("ja", "en"):
+        page = world.client_for("care_plaza", lang=lang).get(reverse("core:home")).content.decode()
+        assert '<div class="table-scroll" tabindex="0">\n<table>\n  <caption>' in page, lang

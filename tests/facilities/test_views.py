@@ -133,3 +133,10 @@ def test_the_outcome_table_counts_are_unchanged_by_imported_facilities(world: Wo
     ).exists()
     nurseries = discover()["nurseries"].compute(world.ward, [Span(3, 2015, 2019)], [])
     assert nurseries[(3, None)] == 0
+
+
+def test_a_facility_without_a_capacity_shows_a_dash_not_none(world: World) -> None:
+    assert Facility.objects.filter(municipality=world.ward, capacity__isnull=True).exists()
+    page = world.client_for("staff_a").get(reverse("facilities:list")).content.decode()
+    assert '<td class="number">—</td>' in page
+    assert "None" not in page

@@ -162,6 +162,7 @@ RULES: dict[str, Rule] = {
     "grants:criterion_add": Rule("capability", MANAGE, _round, get_allowed=False),
     "grants:reviewer_add": Rule("capability", MANAGE, _round, get_allowed=False),
     "grants:meeting_create": Rule("capability", MANAGE, _round, overrides=NOT_OWNER),
+    "grants:application_list": Rule("capability", VIEW),
     "grants:application_detail": Rule("capability", VIEW, _application_a, in_district_a=True),
     "grants:attachment_download": Rule(
         "capability", VIEW, _attachment_a, in_district_a=True, overrides=ATTACHMENT

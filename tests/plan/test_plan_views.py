@@ -104,3 +104,10 @@ def test_an_unknown_kind_of_plan_element_is_not_found(world: World) -> None:
     pillar = pillar_one(world)
     url = reverse("plan:item_edit", args=["rocket", pillar.pk])
     assert world.client_for("ward_admin").get(url).status_code == 404
+
+
+def test_the_plan_page_links_the_district_year_report_and_the_booklet(world: World) -> None:
+    build_plan(world.ward)
+    page = world.client_for("committee").get(reverse("plan:overview")).content.decode()
+    assert f'<a href="{reverse("reports:district_index")}">年度別の地区の状況</a>' in page
+    assert f'<a href="{reverse("reports:booklet")}">年間活動まとめ冊子（PDF）</a>' in page

@@ -65,3 +65,11 @@ def test_the_table_exports_as_csv_for_excel_and_the_export_is_audited(
     cp932 = client.get(reverse("reports:indicators_csv"), {"periods": "1,2", "encoding": "cp932"})
     assert "平成22" in cp932.content.decode("cp932")
     assert AuditEvent.objects.filter(action="export", actor_username="ward-admin").count() == 2
+
+
+def test_the_dashboard_links_the_district_year_report_and_the_booklet(
+    history_ward: object, db: None
+) -> None:
+    page = client_for("ward-admin").get(reverse("reports:indicators")).content.decode()
+    assert f'<a href="{reverse("reports:district_index")}">年度別の地区の状況</a>' in page
+    assert f'<a href="{reverse("reports:booklet")}">年間活動まとめ冊子（PDF）</a>' in page

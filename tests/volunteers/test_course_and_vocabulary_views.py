@@ -89,3 +89,12 @@ def test_readers_cannot_add_terms_and_unknown_kinds_are_404(world: World) -> Non
 def test_the_hub_counts(world: World) -> None:
     page = world.client_for("shakyo").get(reverse("volunteers:home"))
     assert page.status_code == 200
+
+
+def test_the_hub_links_the_public_registration_form_by_name(world: World) -> None:
+    page = world.client_for("shakyo").get(reverse("volunteers:home")).content.decode()
+    url = reverse("volunteers_public:register")
+    assert f'<a href="{url}">公開登録フォームを開く</a>' in page
+    assert f">{url}</a>" not in page
+    english = world.client_for("shakyo", lang="en").get(reverse("volunteers:home"))
+    assert f'<a href="{url}">Open the public registration form</a>' in english.content.decode()

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ainet.care import concerns
@@ -246,7 +247,7 @@ def _timeline(report: ConcernReport) -> list[dict[str, Any]]:
         events.append(
             {
                 "at": report.closed_at,
-                "what": _("Closed"),
+                "what": pgettext("concern report", "Closed"),
                 "by": report.closed_by,
                 "note": report.outcome,
             }

@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -74,7 +74,11 @@ def _filter(
 ) -> tuple[AnalysisFilter, dict[int, District], list[int] | None]:
     """The filter with only `fields` besides the district."""
     districts = _districts(request.user)
-    form = AnalysisFilter(request.GET, districts=districts)
+    data: QueryDict = request.GET.copy()
+    if "threshold" in fields and not data.get("threshold"):
+        # Show the threshold in force rather than an empty box.
+        data["threshold"] = str(isolation.DEFAULT_OVERLOAD)
+    form = AnalysisFilter(data, districts=districts)
     for name in ("threshold", "which"):
         if name not in fields:
             del form.fields[name]

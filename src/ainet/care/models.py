@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import get_language_info, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ainet.core.models import District, Municipality, Organisation, Town
@@ -111,6 +112,23 @@ class PersonQuerySet(models.QuerySet["Person"]):
         return self.filter(access.person_q(user))
 
 
+# Codes people type for a preferred language that Django's language table lacks (it knows
+# zh-hans and zh-hant, not plain zh).
+EXTRA_LANGUAGE_NAMES = {"zh": _("Chinese"), "fil": _("Filipino (Tagalog)")}
+
+
+def language_name(code: str) -> str:
+    """A language code's name in the active language (ja → 日本語, or Japanese in English);
+    the code itself when it names no language we know."""
+    normalised = code.strip().lower().replace("_", "-")
+    if normalised in EXTRA_LANGUAGE_NAMES:
+        return str(EXTRA_LANGUAGE_NAMES[normalised])
+    try:
+        return str(get_language_info(normalised)["name_translated"])
+    except KeyError:
+        return code
+
+
 class Person(models.Model):
     """Someone who needs support. Identity and contact fields are ordinary personal data;
     `care_level`, `disability`, `illness` and special-care needs are 要配慮個人情報."""
@@ -185,6 +203,10 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def preferred_language_name(self) -> str:
+        return language_name(self.preferred_language)
 
     def age_on(self, day: datetime.date) -> int | None:
         if self.birth_date is None:
@@ -484,7 +506,8 @@ class ReportStatus(models.TextChoices):
     RECEIVED = "received", _("Waiting for acknowledgement")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     ACTING = "acting", _("Being acted on")
-    CLOSED = "closed", _("Closed")
+    # Its own context: the bare msgid "Closed" is an organisation's closing date (廃止日).
+    CLOSED = "closed", pgettext_lazy("concern report", "Closed")
 
 
 class ReporterKind(models.TextChoices):

@@ -228,9 +228,11 @@ def _person_rows_html(rows: list[dict[str, Any]]) -> SafeString:
     out: list[str] = []
     for p in rows:
         cells = [
-            f'<tr>\n      <th scope="row"><a href="{escape(p["url"])}">{escape(p["name"])}</a></th>'
-            f"\n      <td>{escape(p['kana'])}</td>"
-            f"\n      <td>{escape(p['district'] or dash)}</td>"
+            # Names, kana and districts never break mid-word; the lists column wraps instead.
+            f'<tr>\n      <th scope="row" class="nowrap"><a href="{escape(p["url"])}">'
+            f"{escape(p['name'])}</a></th>"
+            f'\n      <td class="nowrap">{escape(p["kana"])}</td>'
+            f'\n      <td class="nowrap">{escape(p["district"] or dash)}</td>'
             f"\n      <td>{escape(p['town'] or dash)}</td>"
         ]
         if p["standard"]:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("rounds/<id:pk>/criteria/", views.criterion_add, name="criterion_add"),
     path("rounds/<id:pk>/reviewers/", views.reviewer_add, name="reviewer_add"),
     path("rounds/<id:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("applications/", views.application_list, name="application_list"),
     path("applications/<id:pk>/", views.application_detail, name="application_detail"),
     path("attachments/<id:pk>/", views.attachment_download, name="attachment_download"),
     path("reviews/", views.review_list, name="review_list"),

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -365,6 +366,36 @@ def _application(request: HttpRequest, pk: int) -> Application:
         ),
         pk=pk,
     )
+
+
+# Staff never see drafts (Application.objects.for_user leaves them out), so they are no filter.
+LISTED_STATUSES = [
+    (value, label) for value, label in ApplicationStatus.choices if value != ApplicationStatus.DRAFT
+]
+APPLICATIONS_PER_PAGE = 50
+
+
+@staff_view("grants.view")
+@require_GET
+def application_list(request: HttpRequest) -> HttpResponse:
+    """Every application the user may see, newest first; ?status= narrows it (the home page's
+    "waiting for a decision" card links to ?status=submitted)."""
+    status = request.GET.get("status", "")
+    applications = (
+        Application.objects.for_user(request.user)
+        .select_related("round__programme", "district")
+        .order_by("-submitted_at", "-pk")
+    )
+    context: dict[str, Any] = {"status": status, "statuses": LISTED_STATUSES}
+    if status and status not in dict(LISTED_STATUSES):
+        context.update(page=None, error=_("Choose a status from the list."))
+        return render(request, "grants/application_list.html", context, status=400)
+    if status:
+        applications = applications.filter(status=status)
+    context["page"] = Paginator(applications, APPLICATIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "grants/application_list.html", context)
 
 
 @staff_view("grants.view")

@@ -634,22 +634,25 @@ BOARD_CLOSED_LIMIT = 10
 @staff_view("volunteers.view")
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
-    """One board per coordinator: their requests in a column per state."""
+    """One board per coordinator: their requests in a column per state.
+
+    Without a choice the board is the user's own while they coordinate an open request, and
+    everyone's otherwise (a ward administrator who coordinates nothing would see an empty
+    board); the page says which it shows and how many open requests each choice holds."""
     coordinators = list(coordinators_for(request.user))
+    visible = VolunteerRequest.objects.for_user(request.user)
+    open_total = visible.filter(state__in=OPEN_STATES).count()
+    open_mine = visible.filter(state__in=OPEN_STATES, coordinator_id=request.user.pk).count()
     chosen = request.GET.get("coordinator", "")
+    defaulted = not chosen
     if not chosen:
-        chosen = (
-            str(request.user.pk) if any(c.pk == request.user.pk for c in coordinators) else "all"
-        )
-    requests = (
-        VolunteerRequest.objects.for_user(request.user)
-        .select_related("district")
-        .prefetch_related(
-            Prefetch(
-                "assignments",
-                queryset=Assignment.objects.current().select_related("volunteer"),
-                to_attr="current_assignments",
-            )
+        is_coordinator = any(c.pk == request.user.pk for c in coordinators)
+        chosen = str(request.user.pk) if is_coordinator and open_mine else "all"
+    requests = visible.select_related("district").prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.current().select_related("volunteer"),
+            to_attr="current_assignments",
         )
     )
     if chosen == "none":
@@ -674,6 +677,10 @@ def board(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "coordinators": coordinators,
             "chosen": chosen,
+            "defaulted": defaulted,
+            "showing_mine": chosen == str(request.user.pk),
+            "open_total": open_total,
+            "open_mine": open_mine,
             "today": today_tokyo(),
             "can_manage": _can_manage(request),
             "closed_limit": BOARD_CLOSED_LIMIT,
