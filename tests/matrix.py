@@ -30,6 +30,7 @@ HOLDERS: dict[str, frozenset[str]] = {
     "core.view_districts": STAFF_WITH_DISTRICTS,
     "core.view_organisations": STAFF_WITH_DISTRICTS,
     "core.manage_accounts": frozenset({"ward_admin"}),
+    "core.manage_ward": frozenset({"ward_admin"}),
     "core.view_audit_log": frozenset({"auditor"}),
     "plan.view": STAFF_WITH_DISTRICTS | {"committee"},
     "plan.manage": frozenset({"ward_admin"}),

@@ -84,6 +84,10 @@ CORE_RULES: dict[str, Rule] = {
         "capability", "core.manage_accounts", _membership_a, get_allowed=False
     ),
     "core:account_action": Rule("capability", "core.manage_accounts", _action_a, get_allowed=False),
+    "core:district_setup": Rule("capability", "core.manage_ward"),
+    "core:district_setup_export": Rule(
+        "capability", "core.manage_ward", lambda w: {"kind": "towns"}
+    ),
     "core:audit_list": Rule("capability", "core.view_audit_log"),
     "core:audit_export": Rule("capability", "core.view_audit_log"),
     # ninja registers its own root pattern at the same path; ours (api-v1:root) answers both.

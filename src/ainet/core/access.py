@@ -227,6 +227,8 @@ CAPABILITIES: dict[str, Predicate] = {
     "core.view_districts": is_district_staff,
     "core.view_organisations": is_district_staff,
     "core.manage_accounts": is_ward_admin,
+    # The ward's districts, town blocks and organisations (ainet/core/geography.py).
+    "core.manage_ward": is_ward_admin,
     "core.view_audit_log": is_auditor,
     # The plan, its indicators and the booklet are not personal data.
     "plan.view": is_plan_reader,

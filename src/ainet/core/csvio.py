@@ -1,4 +1,6 @@
-"""CSV that opens correctly in Excel: UTF-8 with BOM by default, CP932 (Shift_JIS) on request.
+"""CSV that opens correctly in Excel: UTF-8 with BOM by default, CP932 (Shift_JIS) on request;
+and what the importers share to read it back (the encoding, tidied headers and cells, a
+problem with one cell in Japanese and English).
 
 Text cells that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+…`, `-…`, `@…`, or a
 leading tab or carriage return: CSV injection) are written with a leading apostrophe, so data
@@ -9,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -59,3 +63,49 @@ def csv_response(
         f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     )
     return response
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def norm_header(name: str) -> str:
+    return unicodedata.normalize("NFKC", name.replace("\ufeff", "")).strip()
+
+
+def norm_text(value: str) -> str:
+    """NFKC (half-width kana to full width, full-width digits to ASCII) and trimmed, with runs
+    of white space (U+3000 included) made single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", value).split())
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem with one cell (or the whole file, row 0), in Japanese and English."""
+
+    row: int  # the spreadsheet row: the header is row 1
+    column: str
+    message_ja: str
+    message_en: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message_ja": self.message_ja,
+            "message_en": self.message_en,
+        }
+
+    def __str__(self) -> str:
+        where = f"{self.row}行目" + (f"「{self.column}」" if self.column else "")
+        where_en = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        return f"{where}: {self.message_ja} / {where_en}: {self.message_en}"
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM) or CP932; raises UnicodeDecodeError for anything else."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data.decode("utf-8-sig"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp932"), "cp932"

@@ -8,10 +8,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from axes.utils import reset as axes_reset
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from ainet.core import access, audit
+from ainet.core.codes import normalise_code
 from ainet.core.dates import today_tokyo
 from ainet.core.models import (
     District,
@@ -167,3 +169,48 @@ def reset_second_factor(actor: Any, user: User, municipality: Municipality) -> i
             details={"second_factor_reset": removed},
         )
     return removed
+
+
+def create_municipality(
+    code: str, name: str, *, name_kana: str = "", name_en: str = "", prefecture: str = ""
+) -> Municipality:
+    """A new ward, by the server's operator (`ainet ward create`): nothing in it yet. Raises
+    ValidationError (the code's check digit, a code already registered)."""
+    municipality = Municipality(
+        code=normalise_code(code),
+        name=name.strip(),
+        name_kana=name_kana.strip(),
+        name_en=name_en.strip(),
+        prefecture=prefecture.strip(),
+    )
+    with transaction.atomic():
+        municipality.full_clean()
+        municipality.save()
+        audit.record(
+            None, audit.Action.CREATE, obj=municipality, actor_username="ainet ward create"
+        )
+    return municipality
+
+
+def create_ward_admin(
+    municipality: Municipality, *, username: str, display_name: str, password: str
+) -> User:
+    """A ward administrator, by the server's operator (`ainet ward admin`): how a new ward
+    gets its first account, who then makes the others on the web. Raises ValidationError
+    (a taken or malformed username, a password the validators refuse)."""
+    user = User(username=username, display_name=display_name.strip(), municipality=municipality)
+    with transaction.atomic():
+        user.full_clean(exclude=["password"])
+        validate_password(password, user)
+        user.set_password(password)
+        user.save()
+        RoleMembership.objects.create(user=user, municipality=municipality, role=Role.WARD_ADMIN)
+        audit.record(
+            None,
+            audit.Action.ACCOUNT_CREATED,
+            obj=user,
+            municipality=municipality,
+            actor_username="ainet ward admin",
+            details={"role": str(Role.WARD_ADMIN)},
+        )
+    return user

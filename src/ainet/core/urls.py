@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ainet.core import account_views, audit_views, auth_views, views
+from ainet.core import account_views, audit_views, auth_views, views, ward_views
 
 app_name = "core"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("me/second-factor/", auth_views.otp_setup, name="otp_setup"),
     path("me/password/", auth_views.password_change_view, name="password_change"),
     path("districts/", views.district_list, name="district_list"),
+    path("ward/", ward_views.ward_data, name="district_setup"),
+    path("ward/<slug:kind>.csv", ward_views.ward_export, name="district_setup_export"),
     path("districts/<code:code>/", views.district_detail, name="district_detail"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/<id:pk>/", views.organisation_detail, name="organisation_detail"),

@@ -50,7 +50,11 @@ def district_list(request: HttpRequest) -> HttpResponse:
         .select_related("municipality")
         .annotate(town_count=Count("towns", distinct=True))
     )
-    return render(request, "core/district_list.html", {"districts": districts})
+    return render(
+        request,
+        "core/district_list.html",
+        {"districts": districts, "can_set_up": access.can(request.user, "core.manage_ward")},
+    )
 
 
 @staff_view("core.view_districts")

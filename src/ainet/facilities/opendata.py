@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -23,6 +22,7 @@ from typing import Any, Literal
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from ainet.core.csvio import Problem, decode, norm_header, norm_text
 from ainet.core.dates import parse_date
 
 FormatKind = Literal["evacuation", "care", "childcare", "aed"]
@@ -293,10 +293,6 @@ SIX_PLACES = Decimal("0.000001")
 MAX_LENGTHS = {"name": 200, "name_kana": 300, "name_en": 300, "address": 300, "building": 200}
 
 
-def norm_header(name: str) -> str:
-    return unicodedata.normalize("NFKC", name.replace("\ufeff", "")).strip()
-
-
 # Dash-like characters written between address numbers; CP932 cannot tell several of them
 # apart, so addresses keep the ASCII hyphen (names keep ー, the long vowel mark).
 ADDRESS_DASHES = str.maketrans(
@@ -306,35 +302,6 @@ ADDRESS_DASHES = str.maketrans(
 
 def norm_address(value: str) -> str:
     return norm_text(value).translate(ADDRESS_DASHES)
-
-
-def norm_text(value: str) -> str:
-    """NFKC (half-width kana to full width, full-width digits to ASCII) and trimmed, with runs
-    of white space (U+3000 included) made single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", value).split())
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One problem with one cell (or the whole file, row 0), in Japanese and English."""
-
-    row: int  # the spreadsheet row: the header is row 1
-    column: str
-    message_ja: str
-    message_en: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "message_ja": self.message_ja,
-            "message_en": self.message_en,
-        }
-
-    def __str__(self) -> str:
-        where = f"{self.row}行目" + (f"「{self.column}」" if self.column else "")
-        where_en = f"row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message_ja} / {where_en}: {self.message_en}"
 
 
 @dataclass
@@ -372,16 +339,6 @@ class ParseResult:
     warnings: list[Problem] = field(default_factory=list)
     records: int = 0
     header: list[str] = field(default_factory=list)
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) or CP932; raises UnicodeDecodeError for anything else."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data.decode("utf-8-sig"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp932"), "cp932"
 
 
 def kind_for(format_kind: FormatKind, values: dict[str, str], shelter_list: bool) -> str:

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from ainet.core import access, audit
+from ainet.core.csvio import Problem
 from ainet.core.dates import today_tokyo
 from ainet.core.models import Municipality, Town
 from ainet.facilities import opendata
@@ -28,8 +29,8 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     dry_run: bool = False
-    errors: list[opendata.Problem] = field(default_factory=list)
-    warnings: list[opendata.Problem] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -53,6 +53,8 @@ class Command(BaseCommand):
         as_json = options["format"] == "json"
         if not options["list_accounts"]:
             self._build(quiet=as_json, if_empty=options["if_empty"])
+            if not builder.demo_exists():
+                return  # `--if-empty` on a database holding a real ward: no demo log-ins
         accounts = builder.account_specs()
         if as_json:
             self.stdout.write(json.dumps(accounts, ensure_ascii=False))
