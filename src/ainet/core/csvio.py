@@ -13,8 +13,8 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -109,3 +109,42 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         return data.decode("cp932"), "cp932"
+
+
+@dataclass
+class ImportReport:
+    """What an all-or-nothing CSV import did, or would do on a dry run: nothing is written
+    while `errors` holds anything."""
+
+    kind: str
+    municipality: str
+    encoding: str = ""
+    records: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int | None = None  # None: the importer does not tell these from updates
+    dry_run: bool = False
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    # The name of `kind` in `as_dict` (JSON output of the commands).
+    KIND_KEY: ClassVar[str] = "kind"
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, Any]:
+        counts = {"created": self.created, "updated": self.updated}
+        if self.unchanged is not None:
+            counts["unchanged"] = self.unchanged
+        return {
+            self.KIND_KEY: self.kind,
+            "municipality": self.municipality,
+            "encoding": self.encoding,
+            "records": self.records,
+            **counts,
+            "dry_run": self.dry_run,
+            "ok": self.ok,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }

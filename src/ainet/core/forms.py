@@ -166,3 +166,22 @@ class ApiTokenForm(forms.Form):
         initial=90,
         help_text=_("At most 365 days. You can revoke it at any time."),
     )
+
+
+class CsvImportForm(forms.Form):
+    """A CSV to import all-or-nothing, or only to check; subclasses add what the file holds
+    (their own field first: `field_order`)."""
+
+    MAX_UPLOAD = 10 * 1024 * 1024
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8 (with or without BOM) or Shift_JIS (CP932), as exported from Excel."),
+    )
+    dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_UPLOAD:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload

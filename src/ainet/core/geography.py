@@ -25,7 +25,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
@@ -34,7 +34,7 @@ from django.db import transaction
 from django.db.models import ForeignObjectRel, Model
 from django.utils import translation
 
-from ainet.core import access, audit
+from ainet.core import access, audit, csvio
 from ainet.core.csvio import Problem, decode, norm_header, norm_text
 from ainet.core.dates import parse_date
 from ainet.core.models import District, Municipality, Organisation, OrganisationKind, Town
@@ -80,37 +80,8 @@ LNG_RANGE = (Decimal(122), Decimal(154))
 DISTRICT_SEPARATORS = re.compile(r"[\s;,、・/]+")
 
 
-@dataclass
-class Report:
-    kind: Kind
-    municipality: str
-    encoding: str = ""
-    records: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    dry_run: bool = False
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "municipality": self.municipality,
-            "encoding": self.encoding,
-            "records": self.records,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "dry_run": self.dry_run,
-            "ok": self.ok,
-            "errors": [p.as_dict() for p in self.errors],
-            "warnings": [p.as_dict() for p in self.warnings],
-        }
+class Report(csvio.ImportReport):
+    """An import's outcome; `kind` is one of KINDS."""
 
 
 class _Row:
@@ -551,7 +522,7 @@ def import_csv(
     ward import` by the server's operator (no user account)."""
     if not command_line and municipality.pk not in access.administered_municipality_ids(actor):
         raise PermissionDenied
-    report = Report(kind, municipality.code, dry_run=dry_run)
+    report = Report(kind, municipality.code, unchanged=0, dry_run=dry_run)
     rows = _read(data, kind, report)
     if report.errors:
         return report
@@ -567,7 +538,7 @@ def import_csv(
             elif item.changed:
                 report.updated += 1
             else:
-                report.unchanged += 1
+                report.unchanged = (report.unchanged or 0) + 1
         if dry_run:
             return report
         for item in planned:

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ainet.core import access, geography
 from ainet.core.csvio import csv_response
+from ainet.core.forms import CsvImportForm
 from ainet.core.guards import staff_view
 from ainet.core.models import District, Municipality, Organisation, Town
 
-MAX_UPLOAD = 10 * 1024 * 1024
 KIND_LABELS = {
     "districts": _("Districts"),
     "towns": _("Town blocks"),
@@ -23,19 +23,9 @@ KIND_LABELS = {
 }
 
 
-class WardImportForm(forms.Form):
+class WardImportForm(CsvImportForm):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=list(KIND_LABELS.items()))
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8 (with or without BOM) or Shift_JIS (CP932), as exported from Excel."),
-    )
-    dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        return upload
+    field_order = ["kind"]
 
 
 def _municipality(request: HttpRequest) -> Municipality:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from ainet.core import access, audit
-from ainet.core.csvio import Problem
+from ainet.core import access, audit, csvio
 from ainet.core.dates import today_tokyo
 from ainet.core.models import Municipality, Town
 from ainet.facilities import opendata
@@ -20,35 +18,10 @@ from ainet.facilities.models import SHELTER_KINDS, EvacuationSite, Facility
 DISTRICT_RADIUS_KM = 2.0
 
 
-@dataclass
-class ImportReport:
-    format_kind: str
-    municipality: str
-    encoding: str
-    records: int
-    created: int = 0
-    updated: int = 0
-    dry_run: bool = False
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+class ImportReport(csvio.ImportReport):
+    """A facilities import's outcome; `kind` is the format kind."""
 
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "format_kind": self.format_kind,
-            "municipality": self.municipality,
-            "encoding": self.encoding,
-            "records": self.records,
-            "created": self.created,
-            "updated": self.updated,
-            "dry_run": self.dry_run,
-            "ok": self.ok,
-            "errors": [p.as_dict() for p in self.errors],
-            "warnings": [p.as_dict() for p in self.warnings],
-        }
+    KIND_KEY = "format_kind"
 
 
 def _district_finder(municipality: Municipality) -> Any:

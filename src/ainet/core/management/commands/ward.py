@@ -20,7 +20,6 @@ each problem with its row and column in Japanese and English); the formats are i
 from __future__ import annotations
 
 import getpass
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -29,24 +28,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from ainet.core import geography, services
-from ainet.core.codes import normalise_code
+from ainet.core import commandline, geography, services
 from ainet.core.csvio import csv_bytes
 from ainet.core.models import Municipality
-
-
-def _bad(ja: str, en: str) -> CommandError:
-    return CommandError(f"{ja} / {en}", returncode=2)
-
-
-def _municipality(code: str) -> Municipality:
-    try:
-        return Municipality.objects.get(code=normalise_code(code))
-    except Municipality.DoesNotExist:
-        raise _bad(
-            f"自治体 {code} は登録されていません（ainet ward create で登録します）。",
-            f"Municipality {code} is not registered (ainet ward create registers it).",
-        ) from None
 
 
 def _invalid(exc: ValidationError) -> CommandError:
@@ -54,7 +38,7 @@ def _invalid(exc: ValidationError) -> CommandError:
         ja = "; ".join(str(m) for m in exc.messages)
     with translation.override("en"):
         en = "; ".join(str(m) for m in exc.messages)
-    return _bad(f"登録できません: {ja}", f"Not registered: {en}")
+    return commandline.bad(f"登録できません: {ja}", f"Not registered: {en}")
 
 
 class Command(BaseCommand):
@@ -88,11 +72,11 @@ class Command(BaseCommand):
         if action == "create":
             self._create(options)
         elif action == "admin":
-            self._admin(_municipality(options["municipality"]), options)
+            self._admin(commandline.municipality(options["municipality"]), options)
         elif action == "import":
-            self._import(_municipality(options["municipality"]), options)
+            self._import(commandline.municipality(options["municipality"]), options)
         else:
-            municipality = _municipality(options["municipality"])
+            municipality = commandline.municipality(options["municipality"])
             kind = options["kind"]
             data = csv_bytes(
                 geography.HEADERS[kind],
@@ -124,11 +108,11 @@ class Command(BaseCommand):
         if sys.stdin.isatty():
             password = getpass.getpass("パスワード / Password: ")
             if getpass.getpass("もう一度 / Again: ") != password:
-                raise _bad("パスワードが一致しません。", "The passwords do not match.")
+                raise commandline.bad("パスワードが一致しません。", "The passwords do not match.")
         else:
             password = sys.stdin.readline().rstrip("\r\n")
         if not password:
-            raise _bad("パスワードがありません。", "No password was given.")
+            raise commandline.bad("パスワードがありません。", "No password was given.")
         try:
             user = services.create_ward_admin(
                 municipality,
@@ -145,41 +129,13 @@ class Command(BaseCommand):
 
     def _import(self, municipality: Municipality, options: dict[str, Any]) -> None:
         path = Path(options["file"])
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise _bad(
-                f"ファイルを読めません: {path}（{exc.strerror}）",
-                f"Cannot read the file: {path} ({exc.strerror})",
-            ) from None
         report = geography.import_csv(
             None,
             municipality,
-            data,
+            commandline.read_input(path),
             options["kind"],
             dry_run=options["dry_run"],
             filename=path.name,
             command_line=True,
         )
-        if options["format"] == "json":
-            self.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
-        else:
-            for warning in report.warnings:
-                self.stderr.write(f"注意 / warning: {warning}")
-            for error in report.errors:
-                self.stderr.write(f"誤り / error: {error}")
-            if report.ok:
-                verb = "確認のみ（書き込みなし）" if report.dry_run else "読み込みました"
-                verb_en = "checked only, nothing written" if report.dry_run else "imported"
-                self.stdout.write(
-                    f"{verb}: {report.records}件（新規 {report.created}、更新 {report.updated}、"
-                    f"変更なし {report.unchanged}） / {verb_en}: {report.records} rows "
-                    f"({report.created} new, {report.updated} updated, "
-                    f"{report.unchanged} unchanged)"
-                )
-        if not report.ok:
-            raise CommandError(
-                f"{len(report.errors)}件の誤りがあるため、何も読み込んでいません。 / "
-                f"{len(report.errors)} error(s): nothing was imported.",
-                returncode=2,
-            )
+        commandline.write_report(self, report, options["format"])
