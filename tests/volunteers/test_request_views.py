@@ -144,3 +144,11 @@ def test_reading_a_request_is_audited(world: World) -> None:
     assert AuditEvent.objects.filter(
         action="record.view", object_type="volunteers.VolunteerRequest", object_id=str(req.pk)
     ).exists()
+
+
+def test_a_filter_matching_nothing_says_so(world: World) -> None:
+    VolunteerRequest.objects.filter(state=RequestState.REVIEW).delete()
+    page = world.client_for("shakyo").get(
+        reverse("volunteers:request_list"), {"state": RequestState.REVIEW}
+    )
+    assert page.status_code == 200 and "該当する依頼はありません" in page.content.decode()
