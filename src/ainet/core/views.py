@@ -4,9 +4,10 @@ from django.db import connection
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ainet.core import access
+from ainet.core import access, dashboard
 from ainet.core.guards import staff_view
 from ainet.core.models import District, Organisation, OrganisationKind, RoleMembership, Town
 
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "memberships": memberships,
             "district_count": len(access.visible_district_ids(request.user)),
+            "attention": dashboard.needs_attention(request.user, timezone.now()),
         },
     )
 
