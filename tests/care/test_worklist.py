@@ -1,5 +1,6 @@
-"""The worklist: people whose last contact is older than their watch level allows, overdue
-first (never contacted, then longest overdue), then pending follow-ups."""
+"""The worklist: people whose last contact is older than their watch level allows, and pending
+follow-ups; most urgent first (watch level, then days overdue with never contacted first, then
+furigana), with the town block and address for planning a round of visits."""
 
 from __future__ import annotations
 
@@ -37,21 +38,61 @@ def test_each_watch_level_has_its_own_interval(world: World) -> None:
     assert names == {"高8日", "中31日", "低91日"}
 
 
-def test_never_contacted_first_then_longest_overdue_then_follow_ups(world: World) -> None:
+def test_high_watch_level_first_then_longest_overdue_then_furigana(world: World) -> None:
+    make_person(world, "低未接触", watch_level=WatchLevel.LOW, last_contact_at=None)
+    make_person(world, "低100日", watch_level=WatchLevel.LOW, last_contact_at=ago(100))
     make_person(world, "中40日", watch_level=WatchLevel.MEDIUM, last_contact_at=ago(40))
     make_person(world, "高20日", watch_level=WatchLevel.HIGH, last_contact_at=ago(20))
-    make_person(world, "未接触", watch_level=WatchLevel.LOW, last_contact_at=None)
-    follow = make_person(world, "要対応", watch_level=WatchLevel.LOW, last_contact_at=ago(2))
-    contact(follow, at=ago(2), follow_up_needed=True)
+    make_person(world, "高9日", watch_level=WatchLevel.HIGH, last_contact_at=ago(9))
+    kept = make_person(world, "高要対応", watch_level=WatchLevel.HIGH, last_contact_at=ago(2))
+    contact(kept, at=ago(2), follow_up_needed=True)
+    # Two high-level people never contacted: by furigana.
+    make_person(world, "高未接触か", name_kana="かとう", watch_level=WatchLevel.HIGH)
+    make_person(world, "高未接触あ", name_kana="あべ", watch_level=WatchLevel.HIGH)
     done = make_person(world, "対応済", watch_level=WatchLevel.LOW, last_contact_at=ago(2))
     contact(done, at=ago(2), follow_up_needed=True, follow_up_done_on=today_tokyo())
     response = world.client_for("staff_a").get(URL)
     assert response.status_code == 200
     rows = response.context["rows"]
-    # 高20日 is 13 days overdue, 中40日 10 days: the longest overdue comes first.
-    assert [r["name"] for r in rows] == ["未接触", "高20日", "中40日", "要対応"]
-    assert [r["days_overdue"] for r in rows] == [None, 13, 10, None]
-    assert [r["follow_up_pending"] for r in rows] == [False, False, False, True]
+    assert [r["name"] for r in rows] == [
+        "高未接触あ",
+        "高未接触か",
+        "高20日",
+        "高9日",
+        "高要対応",
+        "中40日",
+        "低未接触",
+        "低100日",
+    ]
+    assert [r["days_overdue"] for r in rows] == [None, None, 13, 2, None, 10, None, 10]
+    assert [r["follow_up_pending"] for r in rows] == [False] * 4 + [True] + [False] * 3
+
+
+def test_the_page_explains_the_order(world: World) -> None:
+    response = world.client_for("staff_a").get(URL)
+    assert "見守りの頻度（高いものから）" in response.content.decode()
+    english = world.client_for("staff_a", lang="en").get(URL).content.decode()
+    assert "Most urgent first: by watch-over level (high first)" in english
+
+
+def test_each_row_shows_the_town_block_and_address(world: World) -> None:
+    person = make_person(world, "矢向太郎", last_contact_at=None, address_detail="コーポ101")
+    response = world.client_for("minsei").get(URL)
+    [row] = response.context["rows"]
+    assert row["town"] == str(person.town)
+    assert row["address"] == f"{person.address} コーポ101"
+    html = response.content.decode()
+    assert '<th scope="col">町丁目</th>' in html
+    assert f"<td>{person.address} コーポ101</td>" in html
+
+
+def test_the_export_links_keep_the_filter(world: World) -> None:
+    make_person(world, "矢向", watch_level=WatchLevel.HIGH, last_contact_at=None)
+    html = (
+        world.client_for("minsei").get(URL, {"watch_level": "high", "page": "1"}).content.decode()
+    )
+    assert reverse("care:worklist_print") + "?watch_level=high" in html
+    assert reverse("care:worklist_csv") + "?watch_level=high&amp;encoding=cp932" in html
 
 
 def test_the_worklist_shows_only_people_the_user_may_see(world: World) -> None:

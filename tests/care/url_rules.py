@@ -66,6 +66,9 @@ RULES: dict[str, Rule] = {
     "care:supporter_reactivate": Rule("capability", MANAGE, _supporter, get_allowed=False),
     "care:support_map": Rule("capability", VIEW),
     "care:worklist": Rule("capability", VIEW),
+    # The worklist's CSV and print: whoever sees the worklist (tests/care/test_worklist_output.py).
+    "care:worklist_csv": Rule("capability", VIEW),
+    "care:worklist_print": Rule("capability", VIEW),
     "care:minsei_figures": Rule("capability", FIGURES),
     "care:minsei_figures_csv": Rule("capability", FIGURES),
 }

@@ -20,6 +20,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -38,6 +39,7 @@ from ainet.care.models import (
     Supporter,
     SupporterKind,
     SupportTie,
+    WatchLevel,
 )
 from ainet.core import access
 from ainet.core.access import FieldLevel
@@ -145,10 +147,27 @@ def _overdue_q(now: datetime.datetime) -> Q:
     return q
 
 
+# Watch levels most urgent first (high = weekly contact).
+WATCH_LEVEL_URGENCY = (WatchLevel.HIGH, WatchLevel.MEDIUM, WatchLevel.LOW)
+
+
+def _watch_rank() -> Case:
+    return Case(
+        *[
+            When(watch_level=level, then=Value(rank))
+            for rank, level in enumerate(WATCH_LEVEL_URGENCY)
+        ],
+        default=Value(len(WATCH_LEVEL_URGENCY)),
+        output_field=IntegerField(),
+    )
+
+
 def worklist(user: Any, now: datetime.datetime) -> QuerySet[Person]:
     """People whose last contact is older than their watch level allows (or who were never
-    contacted), and people with a follow-up still to do. Overdue first — never contacted,
-    then longest overdue — then the follow-ups."""
+    contacted), and people with a follow-up still to do. Most urgent first: by watch level
+    (high first), then by how long the contact is overdue — never contacted counts as the
+    most overdue, and a follow-up whose contact is not yet due comes after every overdue
+    person of its level — then by furigana."""
     pending = Contact.objects.filter(
         person=OuterRef("pk"), follow_up_needed=True, follow_up_done_on__isnull=True
     )
@@ -160,8 +179,10 @@ def worklist(user: Any, now: datetime.datetime) -> QuerySet[Person]:
             is_overdue=Case(When(_overdue_q(now), then=Value(True)), default=Value(False)),
         )
         .filter(Q(is_overdue=True) | Q(follow_up_pending=True))
+        # Within one level an earlier due date is a longer overdue one (and a follow-up not
+        # yet due has a due date after now), so the due date alone orders the days overdue.
         .order_by(
-            F("is_overdue").desc(),
+            _watch_rank(),
             F("due_at").asc(nulls_first=True),
             "name_kana",
             "pk",

@@ -39,6 +39,8 @@ urlpatterns = [
     ),
     path("map/", views.support_map, name="support_map"),
     path("worklist/", views.worklist, name="worklist"),
+    path("worklist.csv", views.worklist_csv, name="worklist_csv"),
+    path("worklist/print/", views.worklist_print, name="worklist_print"),
     path("minsei/", views.minsei_figures, name="minsei_figures"),
     path("minsei.csv", views.minsei_figures_csv, name="minsei_figures_csv"),
 ]

@@ -12,6 +12,7 @@ as a disaster-mode unlock.
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 from django.conf import settings
@@ -26,10 +27,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ainet.care import isolation, selectors, services
+from ainet.care import isolation, kana, selectors, services
 from ainet.care.forms import (
     BasisChangeForm,
     ContactForm,
@@ -137,7 +138,24 @@ PERSON_ROW_VALUES = (
     "district__name",
     "town__name",
 )
-WORKLIST_ROW_VALUES = (*PERSON_ROW_VALUES, "due_at", "is_overdue", "follow_up_pending")
+# The worklist is for visiting: it adds the town block's sub-area (小字) and the address, which
+# every field level includes (FieldLevel.MINIMAL: "enough to visit"), as the detail page shows.
+WORKLIST_ROW_VALUES = (
+    *PERSON_ROW_VALUES,
+    "town__koaza",
+    "address",
+    "address_detail",
+    "due_at",
+    "is_overdue",
+    "follow_up_pending",
+)
+# Its CSV and print add the phone (also MINIMAL) and what the print groups by.
+WORKLIST_OUTPUT_VALUES = (
+    *WORKLIST_ROW_VALUES,
+    "phone",
+    "town_id",
+    "district__sort_order",
+)
 
 
 def _age_on(born: datetime.date | None, day: datetime.date) -> int | None:
@@ -213,6 +231,8 @@ def _rows(
             row["contact_url"] = contact_url.format(pk=pk)
             row["watch"] = watch.get(p["watch_level"], "")
             row["last"] = last
+            row["town"] = f"{p['town__name'] or ''}{p['town__koaza'] or ''}"
+            row["address"] = f"{p['address']} {p['address_detail']}".strip()
         rows.append(row)
     return rows
 
@@ -837,20 +857,36 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("care:person_detail", pk=contact.person_id)
 
 
-@staff_view("care.view")
-@require_GET
-def worklist(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
+def _worklist_people(request: HttpRequest, now: datetime.datetime) -> tuple[PersonFilterForm, Any]:
+    """The filter form and the worklist it selects (the page, its CSV and its print read the
+    same rows in the same order)."""
     form = PersonFilterForm(request.GET, user=request.user)
     people = selectors.worklist(request.user, now)
     if form.is_valid():
         people = selectors.filter_people(people, form.cleaned_data)
     else:
         people = people.none()
-    people = people.values(*WORKLIST_ROW_VALUES)
-    page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    return form, people
+
+
+def _can_export_worklist(request: HttpRequest) -> bool:
+    # Whoever sees the worklist may take it into the field: the CSV and the print hold the
+    # rows and fields the page shows them (plus the phone, as the person's page does), and
+    # each one is audited with the people in it.
+    return access.can(request.user, "care.view")
+
+
+@staff_view("care.view")
+@require_GET
+def worklist(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    form, people = _worklist_people(request, now)
+    page = Paginator(people.values(*WORKLIST_ROW_VALUES), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     # The worklist shows no lists column: no list entries are read for it.
     rows = _rows(page, today=today_tokyo(), now=now, with_lists=False)
+    _audit_unlocks(request, "worklist", [p["pk"] for p in page if p["only_in_disaster"]])
     return render(
         request,
         "care/worklist.html",
@@ -860,9 +896,160 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": _query_without_page(request),
             "standard": int(FieldLevel.STANDARD),
+            "can_export": _can_export_worklist(request),
             **_caps(request),
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _worklist_output(
+    request: HttpRequest, action: str, report: str
+) -> tuple[PersonFilterForm, list[dict[str, Any]], datetime.datetime]:
+    """Every row of the worklist the filter selects (not one page), audited as `action`
+    with the people in it — the evacuation list's prints and export do the same."""
+    if not _can_export_worklist(request):
+        raise PermissionDenied
+    now = timezone.now()
+    form, people = _worklist_people(request, now)
+    values = list(people.values(*WORKLIST_OUTPUT_VALUES))
+    rows = _rows(values, today=today_tokyo(), now=now, with_lists=False)
+    for row, p in zip(rows, values, strict=True):
+        row["phone"] = p["phone"]
+        row["town_id"] = p["town_id"]
+        row["district_order"] = p["district__sort_order"]
+    municipality = _home_municipality(request)
+    audit.record(
+        request.user,
+        action,
+        municipality=municipality,
+        request=request,
+        details={
+            "report": report,
+            "filter": _filter_values(form),
+            "people": sorted(row["pk"] for row in rows),
+        },
+    )
+    _audit_unlocks(request, report, [p["pk"] for p in values if p["only_in_disaster"]])
+    return form, rows, now
+
+
+def _filter_values(form: PersonFilterForm) -> dict[str, str]:
+    if not form.is_bound or form.errors:
+        return {}
+    return {name: str(value) for name, value in form.cleaned_data.items() if value}
+
+
+def _filter_summary(form: PersonFilterForm) -> str:
+    """Each filter in use with its chosen value ("地区: 矢向 / 見守りの頻度: 高…"), as the
+    print shows them; empty when there is none."""
+    summary = []
+    for name, value in _filter_values(form).items():
+        field = form.fields[name]
+        choices = dict(getattr(field, "choices", ()))
+        summary.append(
+            _("%(label)s: %(value)s") % {"label": field.label, "value": choices.get(value, value)}
+        )
+    return " / ".join(summary)
+
+
+def _days_overdue_text(row: dict[str, Any]) -> str:
+    if not row["overdue"]:
+        return ""
+    if row["days_overdue"] is None:
+        return _("never contacted")
+    return str(row["days_overdue"])
+
+
+@staff_view("care.view")
+@require_GET
+def worklist_csv(request: HttpRequest) -> HttpResponse:
+    _form, rows, _now = _worklist_output(request, audit.Action.EXPORT, "worklist_csv")
+    header = [
+        _("District"),
+        _("Town block"),
+        _("Address"),
+        pgettext("person", "Name"),
+        _("Furigana"),
+        _("Phone"),
+        _("Watch-over level"),
+        _("Last contact"),
+        _("Days overdue"),
+        _("Follow-up waiting"),
+    ]
+    yes, no = _("Yes"), _("No")
+    body = [
+        [
+            row["district"],
+            row["town"],
+            row["address"],
+            row["name"],
+            row["kana"],
+            row["phone"],
+            row["watch"],
+            row["last"] or _("Never"),
+            _days_overdue_text(row),
+            yes if row["follow_up_pending"] else no,
+        ]
+        for row in rows
+    ]
+    return csvio.csv_response(
+        f"worklist-{today_tokyo():%Y%m%d}.csv", header, body, request.GET.get("encoding", "utf-8")
+    )
+
+
+_CHOME_NUMBER = re.compile(r"^(.*?)(\d+)丁目(.*)$")
+
+
+def _town_order(name: str) -> tuple[str, int, str]:
+    """Town blocks in their numbered order (尻手一丁目, 尻手二丁目, 尻手三丁目), not by the
+    kanji numerals' code points."""
+    key = kana.address_key(name)
+    match = _CHOME_NUMBER.match(key)
+    if match is None:
+        return (key, 0, "")
+    return (match.group(1), int(match.group(2)), match.group(3))
+
+
+@staff_view("care.view")
+@require_GET
+def worklist_print(request: HttpRequest) -> HttpResponse:
+    form, rows, now = _worklist_output(request, audit.Action.PRINT, "worklist_print")
+    # Grouped by town block for planning a round: districts in their order, town blocks by
+    # name; within a town block the worklist's own order (most urgent first).
+    rows.sort(
+        key=lambda r: (
+            r["district_order"] is None,
+            r["district_order"] or 0,
+            r["district"],
+            r["town_id"] is None,
+            *_town_order(r["town"]),
+            r["town_id"] or 0,
+        )
+    )
+    groups: list[dict[str, Any]] = []
+    for row in rows:
+        if not groups or groups[-1]["town_id"] != row["town_id"]:
+            groups.append(
+                {
+                    "town_id": row["town_id"],
+                    "town": row["town"],
+                    "district": row["district"],
+                    "rows": [],
+                }
+            )
+        groups[-1]["rows"].append(row)
+    return render(
+        request,
+        "care/worklist_print.html",
+        {
+            "groups": groups,
+            "count": len(rows),
+            "filters": _filter_summary(form),
+            "printed_at": timezone.localtime(now),
+            "printed_by": request.user,
+            "query": _query_without_page(request),
+        },
     )
 
 
