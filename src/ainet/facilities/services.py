@@ -133,3 +133,42 @@ def export_rows(municipality: Municipality, format_kind: opendata.FormatKind) ->
         .order_by("kind", "name_kana", "name", "pk")
     )
     return [opendata.export_row(format_kind, f, municipality) for f in facilities]
+
+
+def save_facility(
+    actor: Any,
+    municipality: Municipality,
+    facility: Facility,
+    evacuation: dict[str, Any] | None,
+    changed: list[str],
+) -> Facility:
+    """Store a facility edited or added by hand (the form has set its fields), with its
+    evacuation designations when it is a shelter kind. The district comes from the nearest
+    town block when none was chosen. A later import of the facility's dataset overwrites the
+    fields its file holds (the page says so)."""
+    if not access.can(actor, "facilities.manage"):
+        raise PermissionDenied
+    if not Municipality.objects.filter(
+        access.municipality_q(actor, "pk"), pk=municipality.pk
+    ).exists():
+        raise PermissionDenied
+    created = facility.pk is None
+    with transaction.atomic():
+        facility.municipality = municipality
+        before = Facility.objects.filter(pk=facility.pk).values_list("district_id", flat=True)
+        if facility.district_id is None:
+            facility.district_id = _district_finder(municipality)(facility.lat, facility.lng)
+        if not created and facility.district_id == before.first():
+            changed = [name for name in changed if name != "district"]  # worked out again
+        facility.full_clean()
+        facility.save()
+        if facility.kind in SHELTER_KINDS:
+            EvacuationSite.objects.update_or_create(facility=facility, defaults=evacuation or {})
+        audit.record(
+            actor,
+            audit.Action.CREATE if created else audit.Action.UPDATE,
+            obj=facility,
+            municipality=municipality,
+            details={"facility_fields": sorted(changed)},
+        )
+    return facility
