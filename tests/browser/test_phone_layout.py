@@ -66,6 +66,29 @@ def test_field_pages_do_not_scroll_sideways_on_a_phone(
         context.close()
 
 
+def test_the_menu_is_one_row_on_a_phone_and_every_item_is_reachable_by_keyboard(
+    care_world: Any, live_server: Any, page: Any
+) -> None:
+    log_in(page, live_server.url, "ward-admin")
+    page.set_viewport_size(PHONE)
+    page.goto(live_server.url + "/staff/")
+    links = page.locator(".site-nav a")
+    assert links.count() > 10
+    tops = {round(box["y"]) for box in (links.nth(i).bounding_box() for i in range(links.count()))}
+    assert len(tops) == 1, f"the menu takes {len(tops)} rows at 390 px"
+    page.goto(live_server.url + "/staff/facilities/")  # far right in the menu
+    current = page.locator(".site-nav a[aria-current='page']")
+    box = current.bounding_box()
+    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+    page.goto(live_server.url + "/staff/")  # the menu at its start again
+    last = links.nth(links.count() - 1)
+    last.focus()  # tabbing to an item off screen scrolls the menu to it
+    box = last.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= PHONE["width"] + 1
+    scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert scroll <= inner + 1
+
+
 def test_the_log_out_button_stays_on_one_line_on_a_phone(
     care_world: Any, live_server: Any, page: Any
 ) -> None:
